@@ -1,0 +1,31 @@
+import type { Signal } from '../kb/types.js';
+
+/** One matched rule as written into a tagged event. */
+export interface MatchInfo {
+  id: string;
+  domain: string;
+  category: string;
+  tags: string[];
+  signals: Signal[];
+  root_cause?: string;
+  confidence?: number;
+  verification_tier?: string;
+  workaround?: { action: string; success_rate?: number; how?: string };
+  official_doc_url?: string;
+  /** UTF-16 offsets of the match inside the matched text. */
+  span: [number, number];
+}
+
+/** Where a record came from: a file line range, or a Kafka coordinate. */
+export type EventSource =
+  | { kind: 'file'; file: string; line: number; lines?: number }
+  | { kind: 'kafka'; topic: string; partition: number; offset: string; timestamp?: string };
+
+export interface FaultlineBlock {
+  matches: MatchInfo[];
+  signals: Signal[];
+  service?: string;
+  source: EventSource;
+}
+
+export type TaggedEvent = Record<string, unknown> & { faultline: FaultlineBlock };
