@@ -28,9 +28,12 @@ export interface Workaround {
 
 /** One regex of a rule: the primary `regex` or one of its variants (other versions, locales). */
 export interface RulePattern {
+  /** RE2 syntax, ready to compile. */
   regex: string;
   locale?: string;
   note?: string;
+  /** The regex as written in the file, when the loader had to rewrite it (deadends: Python `re`). */
+  original?: string;
 }
 
 export type KbFormat = 'flat' | 'deadends';
@@ -74,9 +77,17 @@ export interface RuleProblem {
   message: string;
 }
 
+/** A .json file found under a rules directory that is not a rule record (e.g. a schema). */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
 export interface LoadResult {
   rules: Rule[];
   problems: RuleProblem[];
   /** Files read, for reports. */
   files: number;
+  /** Files found but deliberately not loaded as rules. */
+  skipped?: SkippedFile[];
 }

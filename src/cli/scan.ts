@@ -1,0 +1,123 @@
+/**
+ * `faultline scan`: the matching core over files or stdin, offline. Plain-text lines are joined
+ * into records (stack traces with the line above them), every record is decoded, matched and
+ * tagged exactly as the worker does it, and matched records are printed as NDJSON on stdout.
+ */
+import type { Config } from '../config/config.js';
+import { createDecoder } from '../decode/decode-record.js';
+import { LineJoiner, type JoinedRecord } from '../decode/multiline.js';
+import { loadRules } from '../kb/load.js';
+import { problemLine, RuleLoadError } from '../kb/problem-text.js';
+import { buildBank } from '../match/bank.js';
+import type { MatcherBank } from '../match/types.js';
+import { decodeOptionsFrom } from '../pipeline/decode-options.js';
+import { LineSource, STDIN_PATH } from '../source/line-source.js';
+import { fileSource, tagEvent } from '../tag/tag-event.js';
+import type { CliIo } from './rules-check.js';
+import { NdjsonWriter } from './ndjson-writer.js';
+import { ScanProgress } from './scan-progress.js';
+import { ScanSummary } from './scan-summary.js';
+
+export interface ScanOptions {
+  config: Config;
+  files: string[];
+  all: boolean;
+  progress: boolean;
+  failOnMatch: boolean;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export interface ScanIo extends CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/** Exit codes: 0 done, 1 matched with --fail-on-match, 2 unusable rules or unreadable input. */
+export async function runScan(opts: ScanOptions, io: ScanIo): Promise<number> {
+  const bank = await loadBankForScan(opts.config, io);
+  if (bank === undefined) return 2;
+  const summary = new ScanSummary();
+  const out = new NdjsonWriter(io.stdout);
+  const decode = createDecoder(decodeOptionsFrom(opts.config));
+  const files = opts.files.length > 0 ? opts.files : [STDIN_PATH];
+  let failed = false;
+  try {
+    for (const file of files) {
+      if (out.closed) break;
+      let source: LineSource;
+      try {
+        source = await LineSource.open(file, { maxLineBytes: opts.config.maxRecordBytes });
+      } catch (err) {
+        io.stderr.write(`faultline scan: ${file}: ${(err as Error).message}\n`);
+        failed = true;
+        continue;
+      }
+      const progress = ScanProgress.maybe(opts.progress, io.stderr, file, source.size);
+      const joiner = new LineJoiner<Buffer>({ maxBytes: opts.config.maxRecordBytes });
+      const handle = (rec: JoinedRecord<Buffer> | undefined): void => {
+        if (rec === undefined) return;
+        summary.records++;
+        const decoded = decode(rec.text);
+        for (const issue of decoded.issues) summary.addIssue(issue);
+        const matches = decoded.text === '' ? [] : bank.match(decoded.text);
+        if (matches.length === 0 && !opts.all) return;
+        const event = tagEvent(decoded, matches, bank.rules, fileSource(file, rec.line, rec.lines));
+        if (matches.length > 0) summary.addMatch(event.faultline.matches.map((m) => m.id), event.faultline.signals);
+        out.write(event);
+      };
+      try {
+        for await (const lines of source.batches()) {
+          for (const line of lines) {
+            if (line.truncated) summary.truncatedLines++;
+            // The joiner may keep a line past this chunk: copy, since lines are views of it.
+            handle(joiner.push(Buffer.from(line.text), line.no));
+          }
+          progress?.update(source.bytesRead);
+          await out.drained();
+          if (out.closed) break;
+        }
+        handle(joiner.flush());
+      } catch (err) {
+        io.stderr.write(`faultline scan: ${file}: ${(err as Error).message}\n`);
+        failed = true;
+      } finally {
+        summary.bytes += source.bytesRead;
+        progress?.stop();
+        source.close();
+      }
+    }
+    await out.end();
+  } finally {
+    bank.close();
+  }
+  io.stderr.write(summary.render());
+  if (failed) return 2;
+  return opts.failOnMatch && summary.matched > 0 ? 1 : 0;
+}
+
+async function loadBankForScan(config: Config, io: CliIo): Promise<MatcherBank | undefined> {
+  try {
+    const loaded = await loadRules(config.rules, { strict: config.strictRules });
+    const built = buildBank(loaded.rules);
+    const problems = [...loaded.problems, ...built.problems];
+    for (const p of problems) io.stderr.write(`faultline scan: skipped rule: ${problemLine(p)}\n`);
+    if (config.strictRules && problems.length > 0) {
+      built.bank.close();
+      io.stderr.write('faultline scan: rule problems and --strict-rules: stopping\n');
+      return undefined;
+    }
+    if (built.bank.rules.length === 0) {
+      built.bank.close();
+      io.stderr.write(`faultline scan: no usable rule in ${config.rules.join(', ')}\n`);
+      return undefined;
+    }
+    return built.bank;
+  } catch (err) {
+    if (err instanceof RuleLoadError) {
+      for (const p of err.problems) io.stderr.write(`faultline scan: ${problemLine(p)}\n`);
+      io.stderr.write('faultline scan: rule problems and --strict-rules: stopping\n');
+      return undefined;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,199 @@
+import type { Config } from '../config/config.js';
+import { KafkajsAdmin } from '../kafka/admin.js';
+import { createKafka } from '../kafka/client.js';
+import { KafkajsGroupSource } from '../kafka/group-source.js';
+import { KafkajsSink } from '../kafka/sink.js';
+import { parseTopicSpec } from '../kafka/topic-spec.js';
+import type { Logger } from '../log.js';
+import type { MatcherBank } from '../match/types.js';
+import { NOOP_OBSERVER, type PipelineObserver } from '../pipeline/observer.js';
+import { BankHolder } from '../worker/bank-holder.js';
+import { coreProcessorFor } from '../worker/core-processor.js';
+import { kafkaLogToPino, kafkaVerbosity } from '../worker/kafka-log.js';
+import { loadBank } from '../worker/load-bank.js';
+import type { ProcessorFactory } from '../worker/record-outcome.js';
+import { Worker } from '../worker/worker.js';
+
+/** Knobs that are not settings an operator should need; tests and the benchmark turn them. */
+export interface WorkerTuning {
+  topicRefreshMs: number;
+  partitionsConsumedConcurrently: number;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxBytesPerPartition: number;
+  /** Largest value written to Kafka (the broker default message.max.bytes is 1 MiB). */
+  maxWriteBytes: number;
+}
+
+export const DEFAULT_TUNING: WorkerTuning = {
+  topicRefreshMs: 30_000,
+  partitionsConsumedConcurrently: 2,
+  sessionTimeoutMs: 30_000,
+  heartbeatIntervalMs: 3000,
+  maxBytesPerPartition: 1024 * 1024,
+  maxWriteBytes: 1_000_000,
+};
+
+export interface WorkerDeps {
+  logger: Logger;
+  observer?: PipelineObserver;
+  /** The rule bank: share a holder to swap banks from outside; else `loadBank` (default: config.rules). */
+  banks?: BankHolder;
+  loadBank?: () => Promise<MatcherBank>;
+  /** The matching core per record (default: decode → match → tag). */
+  processorFor?: ProcessorFactory;
+  tuning?: Partial<WorkerTuning>;
+}
+
+export interface WorkerHandle {
+  /** Resolves once the consumer group was joined the first time. */
+  readonly started: Promise<void>;
+  readonly banks: BankHolder;
+  /** Finishes the batch in hand, commits it, leaves the group and disconnects. */
+  stop(reason?: string): Promise<void>;
+  /** Loads the rules again and swaps them in between batches; false (old rules kept) on failure. */
+  reload(): Promise<boolean>;
+}
+
+/**
+ * Starts a worker: loads the rules (unless given a bank), connects to Kafka and consumes in the
+ * background. Resolves as soon as it runs; a broker that is down is waited for, not fatal.
+ */
+export async function runWorker(config: Config, deps: WorkerDeps): Promise<WorkerHandle> {
+  const logger = deps.logger;
+  const observer = deps.observer ?? NOOP_OBSERVER;
+  const tuning: WorkerTuning = { ...DEFAULT_TUNING, ...deps.tuning };
+  const topics = parseTopicSpec(config.inputTopics);
+  const load = deps.loadBank ?? (() => loadBank({ dirs: config.rules, strict: config.strictRules }, logger, observer));
+  const banks = deps.banks ?? new BankHolder(await load());
+  const ownsBanks = deps.banks === undefined;
+
+  const kafka = createKafka(config, kafkaLogToPino(logger), kafkaVerbosity(logger));
+  const worker = new Worker(
+    {
+      topics,
+      groupId: config.groupId,
+      outputTopic: config.outputTopic,
+      dlqTopic: config.dlqTopic,
+      emit: config.emit,
+      maxWriteBytes: tuning.maxWriteBytes,
+      topicRefreshMs: tuning.topicRefreshMs,
+      heartbeatIntervalMs: Math.min(1000, tuning.heartbeatIntervalMs),
+    },
+    {
+      createSource: (listener) =>
+        new KafkajsGroupSource(
+          kafka,
+          {
+            groupId: config.groupId,
+            fromBeginning: config.fromBeginning,
+            sessionTimeoutMs: tuning.sessionTimeoutMs,
+            heartbeatIntervalMs: tuning.heartbeatIntervalMs,
+            partitionsConsumedConcurrently: tuning.partitionsConsumedConcurrently,
+            maxBytesPerPartition: tuning.maxBytesPerPartition,
+          },
+          listener,
+        ),
+      sink: new KafkajsSink(kafka),
+      admin: new KafkajsAdmin(kafka),
+    },
+    { logger, observer, banks, processorFor: deps.processorFor ?? coreProcessorFor(config) },
+  );
+  worker.start();
+
+  let reloading: Promise<boolean> | undefined;
+  return {
+    started: worker.started,
+    banks,
+    stop: async (reason = 'requested') => {
+      await worker.stop(reason);
+      if (ownsBanks) banks.close();
+    },
+    reload: () => {
+      reloading ??= (async () => {
+        logger.info({ event: 'reload' }, 'reloading rules');
+        try {
+          banks.swap(await load());
+          return true;
+        } catch (err) {
+          logger.error({ event: 'reload-failed', error: (err as Error).message }, 'rule reload failed: keeping the current rules');
+          return false;
+        } finally {
+          reloading = undefined;
+        }
+      })();
+      return reloading;
+    },
+  };
+}
+
+export interface WorkerMainDeps extends WorkerDeps {
+  /** Ends the process (tests replace it). */
+  exit?: (code: number) => void;
+  /** Called after the worker stopped cleanly, before exiting (e.g. close the metrics server). */
+  onStopped?: () => Promise<void>;
+}
+
+/**
+ * `faultline worker`: runs until SIGTERM or SIGINT, then stops within config.shutdownGraceMs —
+ * exit 0 with the batch in hand committed, or exit 1 past the grace period without committing
+ * anything unacknowledged. SIGHUP reloads the rules. A second SIGTERM/SIGINT exits at once.
+ */
+export async function workerMain(config: Config, deps: WorkerMainDeps): Promise<void> {
+  const { logger } = deps;
+  const exit = deps.exit ?? ((code: number) => flushThenExit(logger, code));
+  let handle: WorkerHandle | undefined;
+  let stopping = false;
+
+  const onStop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ event: 'shutdown-forced', signal }, `${signal} again: exiting now without committing`);
+      exit(1);
+      return;
+    }
+    stopping = true;
+    const grace = setTimeout(() => {
+      logger.error(
+        { event: 'shutdown-timeout', graceMs: config.shutdownGraceMs },
+        `shutdown took longer than ${config.shutdownGraceMs} ms: exiting without committing unacknowledged work`,
+      );
+      exit(1);
+    }, config.shutdownGraceMs);
+    void (async () => {
+      try {
+        await handle?.stop(signal);
+        await deps.onStopped?.();
+        clearTimeout(grace);
+        exit(0);
+      } catch (err) {
+        clearTimeout(grace);
+        logger.error({ event: 'shutdown-failed', error: (err as Error).message }, 'shutdown failed');
+        exit(1);
+      }
+    })();
+  };
+  const onReload = () => {
+    if (handle === undefined || stopping) return;
+    void handle.reload();
+  };
+  process.on('SIGTERM', onStop);
+  process.on('SIGINT', onStop);
+  process.on('SIGHUP', onReload);
+
+  try {
+    handle = await runWorker(config, deps);
+  } catch (err) {
+    logger.fatal({ event: 'start-failed', error: (err as Error).message }, `worker cannot start: ${(err as Error).message}`);
+    exit(1);
+    return;
+  }
+  // A signal that came while the rules were loading: stop now that there is something to stop.
+  if (stopping) await handle.stop('signal during start').catch(() => undefined);
+}
+
+function flushThenExit(logger: Logger, code: number): void {
+  process.exitCode = code;
+  logger.flush(() => process.exit(code));
+  // pino flushes in microseconds; a stuck stderr must not keep us alive.
+  setTimeout(() => process.exit(code), 1000).unref();
+}

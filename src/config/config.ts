@@ -1,0 +1,127 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { OPTIONS, type CommandName, type OptionSpec } from './options.js';
+
+/** The resolved, validated settings. Which ones are set depends on the command. */
+export interface Config {
+  rules: string[];
+  strictRules: boolean;
+  maxRecordBytes: number;
+  messageFields?: string[];
+  errorFields?: string[];
+  serviceFields?: string[];
+  brokers: string[];
+  inputTopics: string[];
+  outputTopic: string;
+  dlqTopic: string;
+  groupId: string;
+  clientId: string;
+  emit: 'matched' | 'all';
+  fromBeginning: boolean;
+  shutdownGraceMs: number;
+  saslMechanism?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  saslUsername?: string;
+  saslPassword?: string;
+  tls: boolean;
+  tlsCaFile?: string;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  metricsPort: number;
+  metricsHost: string;
+  serviceLabelLimit: number;
+  readyBrokerDownMs: number;
+  healthMaxLoopLagMs: number;
+  logLevel: string;
+}
+
+/** Settings that must be given for a command to start. */
+const REQUIRED: Record<CommandName, string[]> = {
+  worker: ['brokers', 'inputTopics'],
+  demo: [],
+  scan: [],
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function optionsFor(command: CommandName): OptionSpec[] {
+  return OPTIONS.filter((o) => o.commands.includes(command));
+}
+
+function describe(spec: OptionSpec): string {
+  const flag = spec.flag.split(' ')[0];
+  return spec.env ? `${spec.env} (${flag})` : String(flag);
+}
+
+function splitList(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: false });
+
+function explain(spec: OptionSpec, raw: unknown, errors: ErrorObject[]): string {
+  const shown = spec.secret ? '<hidden>' : JSON.stringify(raw);
+  const reasons = [...new Set(errors.map((e) => {
+    if (e.keyword === 'enum') return `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+    return e.message ?? 'is invalid';
+  }))];
+  return `${describe(spec)}: ${reasons.join('; ')} (got ${shown})`;
+}
+
+/**
+ * Validates raw values for one command: a flag (or a typed value from code) wins over the
+ * environment variable, which wins over the default. Throws a ConfigError carrying one line per
+ * problem, so start-up can print them all.
+ */
+export function resolveConfig(
+  command: CommandName,
+  flags: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = {},
+): Config {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  const raw: Record<string, unknown> = {};
+  for (const spec of optionsFor(command)) {
+    raw[spec.key] = flags[spec.key] ?? (spec.env !== undefined ? env[spec.env] : undefined);
+    let value = raw[spec.key];
+    if (value === undefined || value === '') {
+      if (spec.default !== undefined) out[spec.key] = structuredClone(spec.default);
+      continue;
+    }
+    if (spec.list) value = splitList(value);
+    // ajv coerces in place, so validate a holder object rather than the bare value.
+    const holder = { v: value };
+    const validate = ajv.compile({ type: 'object', properties: { v: spec.schema } });
+    if (!validate(holder)) {
+      problems.push(explain(spec, raw[spec.key], validate.errors ?? []));
+      continue;
+    }
+    out[spec.key] = holder.v;
+  }
+  for (const key of REQUIRED[command]) {
+    const spec = OPTIONS.find((o) => o.key === key);
+    if (spec && out[key] === undefined) problems.push(`${describe(spec)}: required`);
+  }
+  problems.push(...crossChecks(out));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as unknown as Config;
+}
+
+function crossChecks(c: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (c.saslMechanism !== undefined && (c.saslUsername === undefined || c.saslPassword === undefined)) {
+    problems.push('FAULTLINE_KAFKA_SASL_MECHANISM is set: FAULTLINE_KAFKA_SASL_USERNAME and FAULTLINE_KAFKA_SASL_PASSWORD are required');
+  }
+  if ((c.tlsCertFile === undefined) !== (c.tlsKeyFile === undefined)) {
+    problems.push('FAULTLINE_KAFKA_TLS_CERT_FILE and FAULTLINE_KAFKA_TLS_KEY_FILE go together: set both or neither');
+  }
+  if (c.tlsCaFile !== undefined || c.tlsCertFile !== undefined) c.tls = true;
+  return problems;
+}

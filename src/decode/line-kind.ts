@@ -1,0 +1,86 @@
+/**
+ * What a plain-text line looks like to the multi-line joiner: the start of a record, or a
+ * continuation of a stack trace (Java, .NET, Python, Node, Go). Only the head of the line is read.
+ */
+
+export type LineKind =
+  | 'blank'
+  | 'json' // `{…}` on one line: always a record of its own
+  | 'indented' // starts with a space or tab: stack frames, wrapped messages
+  | 'continuation' // unindented but unmistakably part of the previous record (`at `, `Caused by:`, …)
+  | 'exception-header' // `java.net.SocketException: …`, `System.Net.Http.HttpRequestException: …`
+  | 'py-traceback' // `Traceback (most recent call last):`
+  | 'py-chain' // `During handling of the above exception…`, `The above exception was the direct cause…`
+  | 'go-goroutine' // `goroutine 1 [running]:`
+  | 'go-panic' // `panic: …`, `fatal error: …`: starts a record that a goroutine dump follows
+  | 'go-signal' // `[signal SIGSEGV: …]` right after a panic line
+  | 'other';
+
+/** Long enough for any exception class name; the rest of a line never changes its kind. */
+export const HEAD_LENGTH = 200;
+
+const CONTINUATION =
+  /^(?:at \S|Caused by: |Suppressed: |Wrapped by: |\.\.\. \d+ (?:more|common frames omitted)|---> |--- End of |[}\])]+[,;]?\s*$)/;
+const EXCEPTION_HEADER =
+  /^(?:[A-Za-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault|Failure)(?: \([^)]*\))?(?::|\s*$)/;
+const PY_TRACEBACK = /^Traceback \(most recent call last\):/;
+const PY_CHAIN =
+  /^(?:During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)/;
+const GO_GOROUTINE = /^goroutine \d+ \[[^\]]*\]:/;
+const GO_PANIC = /^(?:panic: |fatal error: )/;
+const GO_SIGNAL = /^\[signal /;
+/** The last line of a Python traceback: `ValueError: …`, `requests.exceptions.ConnectionError: …`, `KeyboardInterrupt`. */
+const PY_EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?::(?:\s|$)|\s*$)/;
+/** A Go frame's function line: `main.main()`, `net/http.(*conn).serve(0xc000…)`, `created by …`. */
+const GO_FRAME = /^(?:created by |\.\.\.additional frames elided\.\.\.|[^\s(]+\(.*\)\s*$)/;
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0b || c === 0x0c;
+}
+
+function codeAt(line: Buffer | string, i: number): number {
+  return typeof line === 'string' ? line.charCodeAt(i) : (line[i] ?? 0);
+}
+
+/** The first HEAD_LENGTH characters; bytes are read as Latin-1, which keeps ASCII as is. */
+export function lineHead(line: Buffer | string): string {
+  if (typeof line === 'string') return line.length <= HEAD_LENGTH ? line : line.slice(0, HEAD_LENGTH);
+  return line.toString('latin1', 0, Math.min(line.length, HEAD_LENGTH));
+}
+
+export function classifyLine(line: Buffer | string): LineKind {
+  const n = line.length;
+  let i = 0;
+  while (i < n && isSpace(codeAt(line, i))) i++;
+  if (i === n) return 'blank';
+  const first = codeAt(line, 0);
+  if (first === 0x20 || first === 0x09) return 'indented';
+  if (first === 0x7b) {
+    let end = n - 1;
+    while (end > 0 && isSpace(codeAt(line, end))) end--;
+    if (codeAt(line, end) === 0x7d) return 'json';
+  }
+  // Timestamps start most ordinary lines: nothing below begins with a digit.
+  if (isDigit(first)) return 'other';
+  const h = lineHead(line);
+  if (CONTINUATION.test(h)) return 'continuation';
+  if (PY_TRACEBACK.test(h)) return 'py-traceback';
+  if (PY_CHAIN.test(h)) return 'py-chain';
+  if (GO_GOROUTINE.test(h)) return 'go-goroutine';
+  if (GO_PANIC.test(h)) return 'go-panic';
+  if (GO_SIGNAL.test(h)) return 'go-signal';
+  if (EXCEPTION_HEADER.test(h)) return 'exception-header';
+  return 'other';
+}
+
+export function isPythonExceptionLine(line: Buffer | string): boolean {
+  return PY_EXCEPTION_LINE.test(lineHead(line));
+}
+
+export function isGoFrameLine(line: Buffer | string): boolean {
+  return GO_FRAME.test(lineHead(line));
+}

@@ -1,0 +1,189 @@
+/**
+ * Joins plain-text lines into records: a log line and the stack trace printed under it
+ * (Java `at`/`Caused by:`/`... N more`, .NET `--->`/`--- End of inner exception stack trace ---`,
+ * Python tracebacks, Node stacks, Go panics) become one record, joined with `\n`, so that a rule
+ * can match the message and the exception together. Streaming and bounded: a record never holds
+ * more than maxLines lines or maxBytes bytes; past that it is emitted and the rest continues in
+ * a new record.
+ */
+
+import { classifyLine, isGoFrameLine, isPythonExceptionLine, type LineKind } from './line-kind.js';
+
+export interface JoinedRecord<T extends Buffer | string> {
+  /** The lines joined with `\n` (the line itself when the record has one line: no copy). */
+  text: T;
+  /** Number of the first line (as given to push). */
+  line: number;
+  /** Lines spanned, from the first to the last joined one (blank lines inside included). */
+  lines: number;
+  /** The record hit maxLines/maxBytes: the lines after it were emitted as a new record. */
+  truncated: boolean;
+}
+
+export interface JoinOptions {
+  /** Default 1000. */
+  maxLines?: number;
+  /** Bytes for Buffer lines, UTF-16 units for strings. Default 1 MiB. */
+  maxBytes?: number;
+}
+
+export const DEFAULT_JOIN_MAX_LINES = 1000;
+export const DEFAULT_JOIN_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Where the open record stands: inside a Python traceback (waiting for its `Error: msg` line),
+ * after one (a chained exception may follow), after a Go panic line, inside a goroutine dump.
+ */
+type Mode = 'none' | 'py' | 'py-done' | 'py-chain' | 'go-panic' | 'go';
+
+const NEWLINE = 0x0a;
+
+function joinParts<T extends Buffer | string>(parts: readonly T[], blanksBefore: readonly number[]): T {
+  if (typeof parts[0] === 'string') {
+    let out = '';
+    for (let i = 0; i < parts.length; i++) {
+      if (i > 0) out += '\n'.repeat(1 + (blanksBefore[i] ?? 0));
+      out += parts[i] as string;
+    }
+    return out as T;
+  }
+  let total = 0;
+  for (let i = 0; i < parts.length; i++) total += (parts[i] as Buffer).length + (i > 0 ? 1 + (blanksBefore[i] ?? 0) : 0);
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) {
+      const n = 1 + (blanksBefore[i] ?? 0);
+      out.fill(NEWLINE, at, at + n);
+      at += n;
+    }
+    at += (parts[i] as Buffer).copy(out, at);
+  }
+  return out as T;
+}
+
+function modeAtStart(kind: LineKind): Mode {
+  switch (kind) {
+    case 'py-traceback':
+      return 'py';
+    case 'go-goroutine':
+      return 'go';
+    case 'go-panic':
+      return 'go-panic';
+    default:
+      return 'none';
+  }
+}
+
+export class LineJoiner<T extends Buffer | string> {
+  private readonly maxLines: number;
+  private readonly maxBytes: number;
+  private readonly parts: T[] = [];
+  /** Blank lines between part i-1 and part i. */
+  private readonly blanksBefore: number[] = [];
+  private size = 0;
+  private firstLine = 0;
+  private lastLine = 0;
+  private pendingBlanks = 0;
+  /** A JSON line: nothing joins it. */
+  private closed = false;
+  private mode: Mode = 'none';
+
+  constructor(opts: JoinOptions = {}) {
+    this.maxLines = Math.max(1, Math.floor(opts.maxLines ?? DEFAULT_JOIN_MAX_LINES));
+    this.maxBytes = Math.max(1, Math.floor(opts.maxBytes ?? DEFAULT_JOIN_MAX_BYTES));
+  }
+
+  /** Feeds one line (without its newline). Returns the record this line completed, if any. */
+  push(line: T, lineNo: number): JoinedRecord<T> | undefined {
+    const kind = classifyLine(line);
+    if (kind === 'blank') {
+      if (this.parts.length > 0) this.pendingBlanks++;
+      return undefined;
+    }
+    if (this.parts.length === 0) {
+      this.start(line, lineNo, kind);
+      return undefined;
+    }
+    const next = this.closed ? undefined : this.joinMode(line, kind);
+    if (next === undefined) {
+      const out = this.emit(false);
+      this.start(line, lineNo, kind);
+      return out;
+    }
+    const blanks = this.pendingBlanks;
+    if (this.parts.length + blanks + 1 > this.maxLines || this.size + blanks + 1 + line.length > this.maxBytes) {
+      const out = this.emit(true);
+      this.start(line, lineNo, kind);
+      this.mode = next;
+      return out;
+    }
+    this.parts.push(line);
+    this.blanksBefore.push(blanks);
+    this.size += blanks + 1 + line.length;
+    this.lastLine = lineNo;
+    this.pendingBlanks = 0;
+    this.mode = next;
+    return undefined;
+  }
+
+  /** Emits the open record, if any: call at end of input. */
+  flush(): JoinedRecord<T> | undefined {
+    return this.parts.length > 0 ? this.emit(false) : undefined;
+  }
+
+  /** The mode after joining `line` to the open record, or undefined when the line starts a new record. */
+  private joinMode(line: T, kind: LineKind): Mode | undefined {
+    const mode = this.mode;
+    const adjacent = this.pendingBlanks === 0;
+    switch (kind) {
+      case 'indented':
+      case 'continuation':
+        return adjacent ? mode : undefined;
+      case 'exception-header':
+        if (!adjacent) return undefined;
+        return mode === 'py' ? 'py-done' : mode;
+      case 'py-traceback':
+        return adjacent || mode === 'py-chain' ? 'py' : undefined;
+      case 'py-chain':
+        return adjacent || mode === 'py-done' ? 'py-chain' : undefined;
+      case 'go-goroutine':
+        // A goroutine dump follows its panic (or SIGQUIT) line after a blank line.
+        return 'go';
+      case 'go-signal':
+        return adjacent && mode === 'go-panic' ? mode : undefined;
+      case 'other':
+        if (!adjacent) return undefined;
+        if (mode === 'py' && isPythonExceptionLine(line)) return 'py-done';
+        if (mode === 'go' && isGoFrameLine(line)) return 'go';
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private start(line: T, lineNo: number, kind: LineKind): void {
+    this.parts.push(line);
+    this.blanksBefore.push(0);
+    this.size = line.length;
+    this.firstLine = lineNo;
+    this.lastLine = lineNo;
+    this.pendingBlanks = 0;
+    this.closed = kind === 'json';
+    this.mode = modeAtStart(kind);
+  }
+
+  private emit(truncated: boolean): JoinedRecord<T> {
+    const parts = this.parts;
+    const text = parts.length === 1 ? (parts[0] as T) : joinParts(parts, this.blanksBefore);
+    const record: JoinedRecord<T> = { text, line: this.firstLine, lines: this.lastLine - this.firstLine + 1, truncated };
+    // The arrays are reused: the text above no longer refers to them.
+    parts.length = 0;
+    this.blanksBefore.length = 0;
+    this.size = 0;
+    this.pendingBlanks = 0;
+    this.closed = false;
+    this.mode = 'none';
+    return record;
+  }
+}

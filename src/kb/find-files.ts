@@ -1,0 +1,97 @@
+/**
+ * Finds the rule files under the configured paths. Symlinks are followed (a Kubernetes ConfigMap
+ * mount is `dir/name -> ..data/name`, `..data -> ..2024_01_01_…`), dot-entries are skipped so
+ * that `..data` and its timestamped target are never read besides the visible names, and every
+ * real file is taken once however many paths lead to it. schema.json and *.schema.json are left out.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { RuleProblem } from './types.js';
+
+export interface FoundFiles {
+  /** Paths as reached through the given roots (visible names, not symlink targets), in walk order. */
+  files: string[];
+  problems: RuleProblem[];
+}
+
+/** Schema files live next to rules (rules/schema.json) and are not records. */
+export function isSchemaFileName(name: string): boolean {
+  return name === 'schema.json' || name.endsWith('.schema.json');
+}
+
+export async function findRuleFiles(roots: readonly string[]): Promise<FoundFiles> {
+  const found: FoundFiles = { files: [], problems: [] };
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+
+  const ioProblem = (file: string, what: string, error: unknown): void => {
+    found.problems.push({ kind: 'io', file, message: `${what}: ${errorText(error)}` });
+  };
+
+  const takeFile = async (file: string): Promise<void> => {
+    // Known non-records by name: not even listed as skipped, they are expected next to rules.
+    if (isSchemaFileName(path.basename(file))) return;
+    const real = await realpath(file);
+    if (seenFiles.has(real)) return;
+    seenFiles.add(real);
+    found.files.push(file);
+  };
+
+  const walk = async (dir: string): Promise<void> => {
+    let real: string;
+    let entries: Dirent[];
+    try {
+      real = await realpath(dir);
+      if (seenDirs.has(real)) return; // symlink loop or overlapping roots
+      seenDirs.add(real);
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      ioProblem(dir, 'cannot read directory', error);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = await stat(full);
+          isDir = target.isDirectory();
+          isFile = target.isFile();
+        } catch (error) {
+          ioProblem(full, 'broken symlink', error);
+          continue;
+        }
+      }
+      if (isDir) await walk(full);
+      else if (isFile && entry.name.endsWith('.json')) {
+        try {
+          await takeFile(full);
+        } catch (error) {
+          ioProblem(full, 'cannot resolve file', error);
+        }
+      }
+    }
+  };
+
+  for (const root of roots) {
+    try {
+      const info = await stat(root);
+      // A root given explicitly is taken whatever its name: only entries found by walking are filtered.
+      if (info.isDirectory()) await walk(root);
+      else await takeFile(root);
+    } catch (error) {
+      ioProblem(root, 'cannot read rules path', error);
+    }
+  }
+  return found;
+}
+
+function errorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return code && !message.startsWith(code) ? `${code}: ${message}` : message;
+}

@@ -1,0 +1,92 @@
+import { performance } from 'node:perf_hooks';
+import type { BatchControl, BatchHandler, InBatch, Sink } from '../kafka/types.js';
+import type { BatchReport, PipelineObserver } from '../pipeline/observer.js';
+import type { BankHolder } from './bank-holder.js';
+import { BatchPlan, type PlanSettings } from './batch-plan.js';
+import type { DeadLetterInfo } from './dead-letter.js';
+import type { RateLimitedLog } from './rate-limited-log.js';
+import type { ProcessorFactory } from './record-outcome.js';
+
+export interface BatchHandlerDeps {
+  settings: PlanSettings;
+  banks: BankHolder;
+  processorFor: ProcessorFactory;
+  sink: Sink;
+  observer: PipelineObserver;
+  /** One warning per dead-letter reason per window. */
+  deadLetterWarnings: RateLimitedLog<DeadLetterInfo>;
+  /** Called after each committed batch (the broker answered: it is reachable). */
+  onCommitted?: (report: BatchReport) => void;
+  /** How often to tell the group coordinator we are alive while planning a long batch. */
+  heartbeatIntervalMs?: number;
+}
+
+/** Records planned between looks at the clock, the group state and shutdown. */
+const CHECK_EVERY = 128;
+
+/**
+ * One batch of one partition, at least once: plan every record (decode → match → tag), write
+ * the tagged events and dead letters, and only once the broker has acknowledged all of them
+ * commit the batch's offsets. If any step fails the batch is not committed and kafkajs fetches
+ * it again, so a crash at any moment loses nothing and repeats at most this batch.
+ */
+export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
+  const heartbeatIntervalMs = deps.heartbeatIntervalMs ?? 1000;
+
+  return async (batch: InBatch, control: BatchControl): Promise<void> => {
+    const received = performance.now();
+    const records = batch.records;
+    if (records.length === 0) return;
+
+    const lease = deps.banks.acquire();
+    let plan: BatchPlan;
+    try {
+      plan = new BatchPlan(batch.topic, batch.partition, deps.settings, deps.processorFor(lease.bank));
+      let lastBeat = received;
+      for (let i = 0; i < records.length; i++) {
+        plan.add(records[i] as InBatch['records'][number]);
+        if (i % CHECK_EVERY !== CHECK_EVERY - 1) continue;
+        // A seek moved this partition: what we planned is for offsets no longer wanted.
+        if (control.isStale()) return;
+        // Shutting down: write and commit the part done rather than the whole batch.
+        if (!control.isRunning()) break;
+        const now = performance.now();
+        if (now - lastBeat >= heartbeatIntervalMs) {
+          // Throws when the group rebalances: nothing was written, the next owner redoes it all.
+          await control.heartbeat();
+          lastBeat = now;
+        }
+      }
+    } finally {
+      lease.release();
+    }
+
+    if (control.isStale() || plan.lastOffset === undefined) return;
+    if (plan.writes.length > 0) await deps.sink.send(plan.writes);
+    try {
+      await control.commit(plan.lastOffset);
+    } catch (err) {
+      deps.observer.commitFailed(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
+
+    const report: BatchReport = {
+      topic: batch.topic,
+      partition: batch.partition,
+      records: plan.records,
+      bytes: plan.bytes,
+      matched: plan.matched,
+      unmatched: plan.unmatched,
+      deadLettered: plan.deadLettered,
+      decodeIssues: plan.decodeIssues,
+      latencySeconds: (performance.now() - received) / 1000,
+      lastOffset: plan.lastOffset,
+      highWatermark: batch.highWatermark,
+    };
+    deps.observer.batch(report);
+    for (const [reason, sample] of plan.deadSamples) {
+      deps.deadLetterWarnings.note(reason, sample, plan.deadLettered[reason] ?? 1);
+    }
+    deps.onCommitted?.(report);
+  };
+}

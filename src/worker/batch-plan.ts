@@ -1,0 +1,118 @@
+import type { InRecord, OutRecord } from '../kafka/types.js';
+import type { DeadLetterReason, MatchedRecord } from '../pipeline/observer.js';
+import { deadLetterRecord, type DeadLetterInfo } from './dead-letter.js';
+import type { KafkaOrigin, RecordOutcome, RecordProcessor } from './record-outcome.js';
+import { serviceFromHeaders } from './service-header.js';
+
+export interface PlanSettings {
+  outputTopic: string;
+  dlqTopic: string;
+  emit: 'matched' | 'all';
+  /**
+   * The largest value faultline writes. A tagged event above it is dead-lettered as too large (the
+   * broker would refuse it forever and stall the partition); a dead-letter value above it is cut.
+   */
+  maxWriteBytes: number;
+}
+
+/**
+ * Everything one batch of one partition turns into: the records to write (tagged events and
+ * dead letters, in input order) and the counts for the batch report. Pure: no I/O, so that a
+ * batch can be planned in slices between heartbeats and written only when complete.
+ */
+export class BatchPlan {
+  readonly writes: OutRecord[] = [];
+  readonly matched: MatchedRecord[] = [];
+  readonly deadLettered: Partial<Record<DeadLetterReason, number>> = {};
+  readonly decodeIssues: Partial<Record<string, number>> = {};
+  /** The last dead letter of each reason, for the rate-limited warning. */
+  readonly deadSamples = new Map<DeadLetterReason, DeadLetterInfo>();
+  records = 0;
+  bytes = 0;
+  unmatched = 0;
+  /** Offset of the last record planned; everything up to it may be committed once written. */
+  lastOffset: string | undefined;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    private readonly settings: PlanSettings,
+    private readonly process: RecordProcessor,
+  ) {}
+
+  add(record: InRecord): void {
+    this.records++;
+    this.bytes += record.value?.length ?? 0;
+    this.lastOffset = record.offset;
+    const origin: KafkaOrigin = { kind: 'kafka', topic: this.topic, partition: this.partition, offset: record.offset };
+    const timestamp = isoTimestamp(record.timestamp);
+    if (timestamp !== undefined) origin.timestamp = timestamp;
+
+    let outcome: RecordOutcome;
+    try {
+      outcome = this.process(record.value, origin, serviceFromHeaders(record.headers));
+    } catch (err) {
+      outcome = { kind: 'dead', reason: 'processing-error', error: errorText(err) };
+    }
+
+    if (outcome.kind === 'dead') {
+      this.deadLetter(record, outcome.reason, outcome.error);
+      return;
+    }
+    const event = outcome.kind === 'matched' || this.settings.emit === 'all' ? outcome.event : undefined;
+    let value: string | undefined;
+    if (event !== undefined) {
+      try {
+        value = JSON.stringify(event);
+      } catch (err) {
+        this.deadLetter(record, 'processing-error', `cannot serialise the tagged event: ${errorText(err)}`);
+        return;
+      }
+      if (Buffer.byteLength(value) > this.settings.maxWriteBytes) {
+        this.deadLetter(record, 'too-large', `tagged event is over ${this.settings.maxWriteBytes} bytes`);
+        return;
+      }
+    } else if (outcome.kind === 'matched' || this.settings.emit === 'all') {
+      this.deadLetter(record, 'processing-error', 'the matching core returned no event');
+      return;
+    }
+
+    for (const issue of outcome.decoded.issues) this.decodeIssues[issue] = (this.decodeIssues[issue] ?? 0) + 1;
+    if (outcome.kind === 'matched') {
+      const block = outcome.event.faultline;
+      const matched: MatchedRecord = { ruleIds: block.matches.map((m) => m.id), signals: block.signals };
+      const service = block.service ?? outcome.decoded.service;
+      if (service !== undefined) matched.service = service;
+      this.matched.push(matched);
+    } else {
+      this.unmatched++;
+    }
+    if (value !== undefined) this.writes.push({ topic: this.settings.outputTopic, key: record.key, value });
+  }
+
+  private deadLetter(record: InRecord, reason: DeadLetterReason, error: string | undefined): void {
+    const info: DeadLetterInfo = {
+      reason,
+      topic: this.topic,
+      partition: this.partition,
+      offset: record.offset,
+      timestamp: record.timestamp,
+    };
+    if (error !== undefined) info.error = error;
+    this.writes.push(deadLetterRecord(this.settings.dlqTopic, record, info, this.settings.maxWriteBytes));
+    this.deadLettered[reason] = (this.deadLettered[reason] ?? 0) + 1;
+    this.deadSamples.set(reason, info);
+  }
+}
+
+/** Kafka timestamps are epoch milliseconds; -1 means none. */
+export function isoTimestamp(ms: string): string | undefined {
+  const n = Number(ms);
+  if (!Number.isFinite(n) || n < 0 || n > 8.64e15) return undefined;
+  return new Date(n).toISOString();
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

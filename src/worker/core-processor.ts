@@ -1,0 +1,31 @@
+import type { Config } from '../config/config.js';
+import { createDecoder } from '../decode/decode-record.js';
+import type { DecodeOptions } from '../decode/types.js';
+import type { MatcherBank } from '../match/types.js';
+import { tagEvent } from '../tag/tag-event.js';
+import type { ProcessorFactory, RecordOutcome } from './record-outcome.js';
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The matching core for Kafka records: decode → match → tag. A record over the size limit is
+ * dead-lettered before it is even decoded, and so is one that is binary rather than text.
+ */
+export function coreProcessorFor(config: Pick<Config, 'maxRecordBytes' | 'messageFields' | 'errorFields' | 'serviceFields' | 'emit'>): ProcessorFactory {
+  const opts: DecodeOptions = { maxRecordBytes: config.maxRecordBytes };
+  if (config.messageFields !== undefined) opts.messageFields = config.messageFields;
+  if (config.errorFields !== undefined) opts.errorFields = config.errorFields;
+  if (config.serviceFields !== undefined) opts.serviceFields = config.serviceFields;
+  const decode = createDecoder(opts);
+  const emitAll = config.emit === 'all';
+
+  return (bank: MatcherBank) =>
+    (value, origin, fallbackService): RecordOutcome => {
+      if (value !== null && value.length > config.maxRecordBytes) return { kind: 'dead', reason: 'too-large' };
+      const decoded = decode(value ?? EMPTY, fallbackService);
+      if (decoded.issues.includes('binary')) return { kind: 'dead', reason: 'binary', decoded };
+      const matches = decoded.text === '' ? [] : bank.match(decoded.text);
+      if (matches.length > 0) return { kind: 'matched', event: tagEvent(decoded, matches, bank.rules, origin), decoded };
+      return emitAll ? { kind: 'unmatched', event: tagEvent(decoded, matches, bank.rules, origin), decoded } : { kind: 'unmatched', decoded };
+    };
+}

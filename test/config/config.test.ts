@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, resolveConfig } from '../../src/config/config.js';
+import { OPTIONS } from '../../src/config/options.js';
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('resolveConfig', () => {
+  it('applies defaults and coerces strings from the environment', () => {
+    const c = resolveConfig('worker', {
+      brokers: '127.0.0.1:9092, 127.0.0.1:9093',
+      inputTopics: 'logs\\..*,app-logs',
+      metricsPort: '9500',
+      fromBeginning: 'true',
+    });
+    expect(c.brokers).toEqual(['127.0.0.1:9092', '127.0.0.1:9093']);
+    expect(c.inputTopics).toEqual(['logs\\..*', 'app-logs']);
+    expect(c.metricsPort).toBe(9500);
+    expect(c.fromBeginning).toBe(true);
+    expect(c.outputTopic).toBe('faultline.matches');
+    expect(c.dlqTopic).toBe('faultline.dlq');
+    expect(c.groupId).toBe('faultline');
+    expect(c.rules).toEqual(['rules']);
+  });
+
+  it('reports every problem, one line each, naming the variable and the flag', () => {
+    const problems = problemsOf(() =>
+      resolveConfig('worker', { metricsPort: '70000', emit: 'some', outputTopic: 'bad topic!' }),
+    );
+    expect(problems).toHaveLength(5);
+    expect(problems).toContain('KAFKA_BROKERS (--brokers): required');
+    expect(problems).toContain('FAULTLINE_INPUT_TOPICS (--input-topics): required');
+    expect(problems.find((p) => p.startsWith('FAULTLINE_METRICS_PORT (--metrics-port)'))).toMatch(/<= 65535.*"70000"/);
+    expect(problems.find((p) => p.startsWith('FAULTLINE_EMIT'))).toMatch(/one of matched, all/);
+    expect(problems.find((p) => p.startsWith('FAULTLINE_OUTPUT_TOPIC'))).toMatch(/pattern/);
+    for (const p of problems) expect(p).not.toContain('\n');
+  });
+
+  it('never prints a secret back', () => {
+    const problems = problemsOf(() =>
+      resolveConfig('worker', { brokers: 'k:9092', inputTopics: 'a', saslMechanism: 'md5', saslPassword: 's3cret' }),
+    );
+    expect(problems.join('\n')).not.toContain('s3cret');
+    expect(problems.some((p) => p.startsWith('FAULTLINE_KAFKA_SASL_MECHANISM'))).toBe(true);
+  });
+
+  it('checks settings that go together', () => {
+    const problems = problemsOf(() =>
+      resolveConfig('worker', { brokers: 'k:9092', inputTopics: 'a', saslMechanism: 'plain', tlsCertFile: 'c.pem' }),
+    );
+    expect(problems.some((p) => p.includes('SASL_USERNAME'))).toBe(true);
+    expect(problems.some((p) => p.includes('TLS_CERT_FILE and FAULTLINE_KAFKA_TLS_KEY_FILE'))).toBe(true);
+  });
+
+  it('turns TLS on when a CA file is given', () => {
+    const c = resolveConfig('worker', { brokers: 'k:9092', inputTopics: 'a', tlsCaFile: '/etc/ca.pem' });
+    expect(c.tls).toBe(true);
+  });
+
+  it('scan needs no Kafka settings and ignores them', () => {
+    const c = resolveConfig('scan', { brokers: 'not a broker' });
+    expect(c.brokers).toBeUndefined();
+    expect(c.maxRecordBytes).toBe(1024 * 1024);
+  });
+
+  it('every option has a flag whose camelCase name is its key, as commander derives it', () => {
+    for (const o of OPTIONS) {
+      const long = o.flag.split(' ')[0]!.replace(/^--/, '');
+      const camel = long.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+      expect(camel).toBe(o.key);
+    }
+  });
+});
+
+describe('resolveConfig precedence', () => {
+  it('takes a flag over the environment, and the environment over the default', () => {
+    const env = { KAFKA_BROKERS: 'env:9092', FAULTLINE_INPUT_TOPICS: 'from-env', FAULTLINE_GROUP_ID: 'g-env' };
+    const c = resolveConfig('worker', { groupId: 'g-flag' }, env);
+    expect(c.groupId).toBe('g-flag');
+    expect(c.brokers).toEqual(['env:9092']);
+    expect(c.inputTopics).toEqual(['from-env']);
+    expect(c.clientId).toBe('faultline');
+  });
+
+  it('reads booleans from the environment by value, not by presence', () => {
+    const base = { KAFKA_BROKERS: 'k:9092', FAULTLINE_INPUT_TOPICS: 't' };
+    expect(resolveConfig('worker', {}, { ...base, FAULTLINE_FROM_BEGINNING: 'false' }).fromBeginning).toBe(false);
+    expect(resolveConfig('worker', {}, { ...base, FAULTLINE_FROM_BEGINNING: 'true' }).fromBeginning).toBe(true);
+    expect(() => resolveConfig('worker', {}, { ...base, FAULTLINE_FROM_BEGINNING: 'maybe' })).toThrow(ConfigError);
+  });
+});

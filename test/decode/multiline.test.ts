@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LineJoiner, type JoinedRecord, type JoinOptions } from '../../src/decode/multiline.js';
+import * as T from './fixtures/stack-traces.js';
+import { LOGHUB_MISSING_REASON, loghubFiles } from './support/loghub.js';
+
+/** Feeds the lines of `text` (numbered from 1) and flushes. */
+function join<Line extends Buffer | string>(lines: readonly Line[], opts?: JoinOptions): JoinedRecord<Line>[] {
+  const joiner = new LineJoiner<Line>(opts);
+  const out: JoinedRecord<Line>[] = [];
+  lines.forEach((line, i) => {
+    const r = joiner.push(line, i + 1);
+    if (r) out.push(r);
+  });
+  const last = joiner.flush();
+  if (last) out.push(last);
+  return out;
+}
+
+const joinText = (text: string, opts?: JoinOptions) => join(text.split('\n'), opts);
+const texts = (records: JoinedRecord<string>[]) => records.map((r) => r.text);
+
+const BEFORE = '2024-03-01 10:15:31,000 INFO [main] c.e.App - handling request 41';
+const AFTER = '2024-03-01 10:15:33,000 INFO [main] c.e.App - handling request 43';
+
+/** A trace between two ordinary lines must come out as exactly three records. */
+function expectWholeTrace(trace: string): void {
+  const records = joinText(`${BEFORE}\n${trace}\n${AFTER}`);
+  expect(texts(records)).toEqual([BEFORE, trace, AFTER]);
+  const traceLines = trace.split('\n').length;
+  expect(records.map((r) => [r.line, r.lines])).toEqual([
+    [1, 1],
+    [2, traceLines],
+    [2 + traceLines, 1],
+  ]);
+}
+
+describe('LineJoiner: real stack traces', () => {
+  it('.NET: inner exceptions (--->), End of inner exception stack trace, previous location', () => expectWholeTrace(T.DOTNET));
+  it('.NET: unhandled exception with an HRESULT in the header', () => expectWholeTrace(T.DOTNET_UNHANDLED));
+  it('Java: exception header under the message, Caused by, ... N common frames omitted, ... N more', () => expectWholeTrace(T.JAVA));
+  it('Java: uncaught exception with a suppressed exception', () => expectWholeTrace(T.JAVA_UNCAUGHT));
+  it('Python: logging.exception traceback and its exception line', () => expectWholeTrace(T.PYTHON));
+  // A traceback joins the line right before it (logging.exception prints the message there).
+  it('Python: chained exceptions across blank lines', () => expectWholeTrace(`2024-03-01 10:15:32,123 ERROR fetch failed\n${T.PYTHON_CHAINED}`));
+  it('Python: an exception line without a message', () => expectWholeTrace(`2024-03-01 10:15:32,123 ERROR worker stopped\n${T.PYTHON_BARE}`));
+  it('Node: stack and the inspected error properties up to the closing brace', () => expectWholeTrace(T.NODE));
+  it('Go: panic, signal line, blank line, goroutine dumps', () => expectWholeTrace(T.GO_PANIC));
+  it('Go: fatal error with a created-by frame', () => expectWholeTrace(T.GO_FATAL));
+
+  it('traces one after another stay apart', () => {
+    const records = joinText([T.JAVA, T.PYTHON, T.GO_PANIC, T.DOTNET, T.NODE].join('\n'));
+    expect(texts(records)).toEqual([T.JAVA, T.PYTHON, T.GO_PANIC, T.DOTNET, T.NODE]);
+  });
+
+  it('a Go panic ends at the first line that is not a frame', () => {
+    const records = joinText(`${T.GO_PANIC}\nexit status 2`);
+    expect(texts(records)).toEqual([T.GO_PANIC, 'exit status 2']);
+  });
+
+  it('Buffers join exactly like strings, invalid bytes untouched', () => {
+    const bad = Buffer.from([0x20, 0x20, 0x61, 0x74, 0x20, 0xff, 0xfe]); // "  at \xff\xfe"
+    const lines = [...T.JAVA.split('\n').map((l) => Buffer.from(l)), bad, Buffer.from(AFTER)];
+    const records = join(lines);
+    expect(records).toHaveLength(2);
+    expect(Buffer.isBuffer(records[0]?.text)).toBe(true);
+    expect(records[0]?.text.equals(Buffer.concat([Buffer.from(`${T.JAVA}\n`), bad]))).toBe(true);
+    expect(records[1]?.text.toString()).toBe(AFTER);
+  });
+
+  it('a single-line record is the pushed line itself (no copy)', () => {
+    const line = Buffer.from(BEFORE);
+    const records = join([line]);
+    expect(records[0]?.text).toBe(line);
+  });
+});
+
+describe('LineJoiner: record boundaries', () => {
+  it('JSON lines are never joined, not even by indented lines', () => {
+    const lines = ['{"msg":"a"}', '  {"msg":"b"}', '    at x', '{"msg":"c"}', 'Caused by: y'];
+    expect(texts(join(lines))).toEqual(['{"msg":"a"}', '  {"msg":"b"}\n    at x', '{"msg":"c"}', 'Caused by: y']);
+  });
+
+  it('a JSON line ends the text record before it', () => {
+    expect(texts(joinText(`${T.JAVA}\n{"msg":"x"}`))).toEqual([T.JAVA, '{"msg":"x"}']);
+  });
+
+  it('a blank line ends a record: indented lines after it start a new one', () => {
+    expect(texts(join(['message', '', '  indented after blank']))).toEqual(['message', '  indented after blank']);
+  });
+
+  it('blank lines between records are skipped; line numbers stay true', () => {
+    const records = join(['', 'a', '', '', 'b', '']);
+    expect(records.map((r) => [r.text, r.line, r.lines])).toEqual([
+      ['a', 2, 1],
+      ['b', 5, 1],
+    ]);
+  });
+
+  it('ordinary lines never join, whatever letter they start with', () => {
+    const lines = ['INFO starting', 'Server listening on :8080', 'ERROR: db down', 'Error: connect ECONNREFUSED', 'WARN slow', '[notice] done'];
+    expect(texts(join(lines))).toEqual(lines);
+  });
+
+  it('a Python exception line outside a traceback does not join', () => {
+    expect(texts(join(['done', 'ValueError: bad input']))).toEqual(['done', 'ValueError: bad input']);
+  });
+
+  it('a traceback after a blank line starts its own record', () => {
+    const records = joinText(`${BEFORE}\n\n${T.PYTHON_BARE}`);
+    expect(texts(records)).toEqual([BEFORE, T.PYTHON_BARE]);
+  });
+
+  it('continuations at the start of input form a record of their own', () => {
+    expect(texts(join(['    at a', '    at b', 'next']))).toEqual(['    at a\n    at b', 'next']);
+  });
+
+  it('flush returns nothing when nothing is open, and the joiner is reusable after it', () => {
+    const j = new LineJoiner<string>();
+    expect(j.flush()).toBeUndefined();
+    j.push('a', 1);
+    expect(j.flush()?.text).toBe('a');
+    expect(j.flush()).toBeUndefined();
+    j.push('b', 2);
+    expect(j.flush()).toMatchObject({ text: 'b', line: 2, lines: 1 });
+  });
+});
+
+describe('LineJoiner: bounds', () => {
+  it('cuts a record at maxLines and continues in a new one; nothing is lost', () => {
+    const lines = ['head', ...Array.from({ length: 10 }, (_, i) => `\tat f${i}`)];
+    const records = join(lines, { maxLines: 4 });
+    expect(records.map((r) => r.lines)).toEqual([4, 4, 3]);
+    expect(records.map((r) => r.truncated)).toEqual([true, true, false]);
+    expect(records.map((r) => r.text).join('\n')).toBe(lines.join('\n'));
+    expect(records.map((r) => r.line)).toEqual([1, 5, 9]);
+  });
+
+  it('cuts a record at maxBytes', () => {
+    const lines = ['0123456789', '  abcdefgh', '  ijklmnop'];
+    const records = join(lines, { maxBytes: 25 });
+    expect(texts(records)).toEqual(['0123456789\n  abcdefgh', '  ijklmnop']);
+    expect(records[0]?.truncated).toBe(true);
+  });
+
+  it('a never-ending indented input never holds more than the caps', () => {
+    const j = new LineJoiner<string>({ maxLines: 100, maxBytes: 10_000 });
+    let emitted = 0;
+    let maxLines = 0;
+    let maxLength = 0;
+    j.push('start', 1);
+    for (let i = 2; i < 50_000; i++) {
+      const r = j.push(`    at frame${i}`, i);
+      if (r) {
+        emitted++;
+        maxLines = Math.max(maxLines, r.lines);
+        maxLength = Math.max(maxLength, r.text.length);
+      }
+    }
+    expect(emitted).toBeGreaterThan(400);
+    expect(maxLines).toBeLessThanOrEqual(100);
+    expect(maxLength).toBeLessThanOrEqual(10_000);
+  });
+
+  it('joined text is always the lines in order, whatever the input (property)', () => {
+    const line = fc.oneof(
+      fc.constantFrom('', '  at x', '\tat y', 'Caused by: z', '... 3 more', '}', '{"a":1}', 'Traceback (most recent call last):', 'goroutine 1 [running]:', 'panic: boom', 'main.main()', 'ValueError: v', 'java.lang.Error: e'),
+      fc.string({ maxLength: 12 }).filter((s) => !s.includes('\n')),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (lines, maxLines) => {
+        const records = join(lines, { maxLines });
+        const nonBlank = lines.filter((l) => l.trim() !== '');
+        // Every non-blank line appears once, in order, across the records.
+        const seen = records.flatMap((r) => r.text.split('\n')).filter((l) => l.trim() !== '');
+        expect(seen).toEqual(nonBlank);
+        for (const r of records) {
+          expect(r.text.split('\n').length).toBeLessThanOrEqual(maxLines);
+          expect(r.lines).toBe(r.text.split('\n').length);
+        }
+        for (let i = 1; i < records.length; i++) expect(records[i]!.line).toBeGreaterThan(records[i - 1]!.line);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('LineJoiner: loghub background (no false joins)', () => {
+  const files = loghubFiles();
+
+  it.skipIf(files.length === 0)('every loghub line stays its own record', () => {
+    for (const file of files) {
+      const lines = readFileSync(file).toString('utf8').split('\n');
+      if (lines.at(-1) === '') lines.pop();
+      const records = join(lines);
+      const joined = records.filter((r) => r.lines > 1);
+      expect(joined.map((r) => r.text), basename(file)).toEqual([]);
+      expect(records.length, basename(file)).toBe(lines.filter((l) => l.trim() !== '').length);
+    }
+  });
+
+  it.skipIf(files.length === 0)('a trace dropped into real logs joins only its own lines', () => {
+    const hadoop = files.find((f) => f.includes('Hadoop'));
+    if (hadoop === undefined) return;
+    const lines = readFileSync(hadoop).toString('utf8').split('\n').slice(0, 200);
+    const mixed = [...lines.slice(0, 100), ...T.JAVA.split('\n'), ...lines.slice(100)];
+    const records = join(mixed);
+    expect(records).toHaveLength(201);
+    expect(records.filter((r) => r.lines > 1).map((r) => r.text)).toEqual([T.JAVA]);
+  });
+
+  if (files.length === 0) it.skip(LOGHUB_MISSING_REASON, () => undefined);
+});

@@ -1,0 +1,47 @@
+// (5) Two workers in one group split the partitions and together write what one would.
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitUntil } from '../support/kafka.js';
+import { checkAccounted, readWritten } from './support/accounting.js';
+import { createScenarioTopics, produceScenario, waitForCommitsAtEnd, workerEnv } from './support/setup.js';
+import { killWorker, startWorkerProcess, type LogLine, type WorkerProcess } from './support/worker-process.js';
+
+const TUNING = JSON.stringify({ sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 });
+
+function lastJoin(w: WorkerProcess): LogLine | undefined {
+  return w.logs.filter((l) => l.event === 'group-joined').at(-1);
+}
+
+describe('two workers in one group', () => {
+  const workers: WorkerProcess[] = [];
+  afterEach(async () => {
+    for (const w of workers.splice(0)) await killWorker(w);
+  });
+
+  it('split the partitions and together produce the same result as one', async () => {
+    const s = await createScenarioTopics(4);
+    const env = workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_TEST_TUNING: TUNING });
+    const a = startWorkerProcess({ ...env, FAULTLINE_CLIENT_ID: 'worker-a' });
+    workers.push(a);
+    await a.waitForEvent('group-joined');
+    const b = startWorkerProcess({ ...env, FAULTLINE_CLIENT_ID: 'worker-b' });
+    workers.push(b);
+    // Both members of the latest generation hold partitions, all four between them.
+    await waitUntil(
+      () => {
+        const ja = lastJoin(a);
+        const jb = lastJoin(b);
+        return ja !== undefined && jb !== undefined && Number(ja.partitions) > 0 && Number(jb.partitions) > 0 && Number(ja.partitions) + Number(jb.partitions) === 4;
+      },
+      { timeoutMs: 90_000, what: 'both workers to hold partitions' },
+    );
+
+    await produceScenario(s, 20_000, 5);
+    await waitForCommitsAtEnd(s, 180_000);
+    for (const w of [a, b]) w.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    expect(await b.exited).toBe(0);
+    const duplicates = checkAccounted(s, await readWritten(s), true);
+    // No rebalance happened while records flowed: each record was handled by exactly one worker.
+    expect(duplicates).toEqual([]);
+  }, 300_000);
+});
