@@ -30,6 +30,16 @@ addConfigOptions(
   );
 });
 
+addConfigOptions(
+  program
+    .command('worker')
+    .description('consume log topics from Kafka, tag known errors, write tagged events and dead letters back, serve /metrics'),
+  'worker',
+).action(async (_opts, cmd: Command) => {
+  const { runWorkerCommand } = await import('./worker-command.js');
+  await runWorkerCommand(configFrom(cmd, 'worker'));
+});
+
 const rules = program.command('rules').description('validate and test a knowledge base');
 const format = new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
 

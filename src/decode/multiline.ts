@@ -82,6 +82,8 @@ export class LineJoiner<T extends Buffer | string> {
   /** Blank lines between part i-1 and part i. */
   private readonly blanksBefore: number[] = [];
   private size = 0;
+  /** Lines in the open record, blank lines inside it included. */
+  private lineCount = 0;
   private firstLine = 0;
   private lastLine = 0;
   private pendingBlanks = 0;
@@ -112,7 +114,7 @@ export class LineJoiner<T extends Buffer | string> {
       return out;
     }
     const blanks = this.pendingBlanks;
-    if (this.parts.length + blanks + 1 > this.maxLines || this.size + blanks + 1 + line.length > this.maxBytes) {
+    if (this.lineCount + blanks + 1 > this.maxLines || this.size + blanks + 1 + line.length > this.maxBytes) {
       const out = this.emit(true);
       this.start(line, lineNo, kind);
       this.mode = next;
@@ -121,6 +123,7 @@ export class LineJoiner<T extends Buffer | string> {
     this.parts.push(line);
     this.blanksBefore.push(blanks);
     this.size += blanks + 1 + line.length;
+    this.lineCount += blanks + 1;
     this.lastLine = lineNo;
     this.pendingBlanks = 0;
     this.mode = next;
@@ -166,6 +169,7 @@ export class LineJoiner<T extends Buffer | string> {
     this.parts.push(line);
     this.blanksBefore.push(0);
     this.size = line.length;
+    this.lineCount = 1;
     this.firstLine = lineNo;
     this.lastLine = lineNo;
     this.pendingBlanks = 0;
@@ -181,6 +185,7 @@ export class LineJoiner<T extends Buffer | string> {
     parts.length = 0;
     this.blanksBefore.length = 0;
     this.size = 0;
+    this.lineCount = 0;
     this.pendingBlanks = 0;
     this.closed = false;
     this.mode = 'none';

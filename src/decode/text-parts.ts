@@ -19,7 +19,7 @@ export class TextParts {
       if (text.includes(p)) this.length -= p.length + 1;
       else parts[kept++] = p;
     }
-    parts.length = kept;
+    if (kept !== parts.length) parts.length = kept;
     const room = this.limit - this.length;
     const piece = text.length + 1 > room ? text.slice(0, Math.max(0, room - 1)) : text;
     if (piece === '') return;

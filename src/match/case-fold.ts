@@ -32,13 +32,24 @@ function build(): Uint16Array {
     if (ra < rb) parent[rb] = ra;
     else if (rb < ra) parent[ra] = rb;
   };
+  // Characters whose case mapping is several characters (ΐ → "Ϊ́", ﬅ → "ST") can still be
+  // simple-fold partners of each other (U+0390 ~ U+1FD3, U+FB05 ~ U+FB06): join characters
+  // that share such a mapping.
+  const byLongMapping = new Map<string, number>();
+  const joinOnMapping = (c: number, mapping: string): void => {
+    const first = byLongMapping.get(mapping);
+    if (first === undefined) byLongMapping.set(mapping, c);
+    else union(c, first);
+  };
   for (let c = 0; c < 0x10000; c++) {
     if (c >= 0xd800 && c <= 0xdfff) continue;
     const s = String.fromCharCode(c);
     const lower = s.toLowerCase();
     const upper = s.toUpperCase();
-    if (lower.length === 1 && lower !== s) union(c, lower.charCodeAt(0));
-    if (upper.length === 1 && upper !== s) union(c, upper.charCodeAt(0));
+    if (lower.length === 1) union(c, lower.charCodeAt(0));
+    else joinOnMapping(c, 'L' + lower);
+    if (upper.length === 1) union(c, upper.charCodeAt(0));
+    else joinOnMapping(c, 'U' + upper);
   }
   const canon = new Uint16Array(0x10000);
   for (let c = 0; c < 0x10000; c++) canon[c] = find(parent, c);

@@ -135,7 +135,8 @@ class Parser {
         continue;
       }
       const atom = this.parseAtom(flags);
-      if (atom !== null) items.push(atom);
+      if (Array.isArray(atom)) items.push(...atom);
+      else if (atom !== null) items.push(atom);
     }
     branches.push(concat(items));
     return branches.length === 1 ? (branches[0] as RegexNode) : { type: 'alt', items: branches };
@@ -183,8 +184,12 @@ class Parser {
     return { type: 'repeat', min, max, item };
   }
 
-  /** One atom; null for a flag-only group like (?i), which changes `flags` in place. */
-  private parseAtom(flags: Flags): RegexNode | null {
+  /**
+   * One atom; several for \Q…\E (each character is its own atom, so a following quantifier
+   * applies to the last one only, as in RE2); null for a flag-only group like (?i), which
+   * changes `flags` in place.
+   */
+  private parseAtom(flags: Flags): RegexNode | RegexNode[] | null {
     const c = this.peek() as string;
     switch (c) {
       case '(':
@@ -253,7 +258,7 @@ class Parser {
     return body;
   }
 
-  private parseEscapeAtom(flags: Flags): RegexNode {
+  private parseEscapeAtom(flags: Flags): RegexNode | RegexNode[] {
     const next = this.peek(1);
     if (next === undefined) this.fail('trailing \\');
     if (next === 'b' || next === 'B' || next === 'A' || next === 'z') {
@@ -275,7 +280,7 @@ class Parser {
         items.push({ type: 'char', cp: (this.peek() as string).codePointAt(0) as number, fold: flags.fold });
         this.pos++;
       }
-      return concat(items);
+      return items;
     }
     if (next === 'p' || next === 'P') {
       this.skipUnicodeGroup();

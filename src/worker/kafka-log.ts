@@ -9,8 +9,12 @@ import { RateLimitedLog } from './rate-limited-log.js';
  */
 const RETRIED_NAMESPACES: ReadonlySet<string> = new Set(['Connection', 'BrokerPool', 'Cluster']);
 
-/** Warnings we know and answer by design (the sink replaces its producer after a failed send). */
-const EXPECTED_WARNINGS: readonly string[] = ['Limiting retries for the idempotent producer'];
+/**
+ * Lines the worker reports itself (consumer crashes and restarts: one consumer-crash line each)
+ * or answers by design (the sink replaces its producer after a failed send, so bounded retries
+ * do not endanger idempotence).
+ */
+const COVERED_MESSAGES: readonly string[] = ['Crash: ', 'Restarting the consumer', 'Limiting retries for the idempotent producer'];
 
 /** How much kafkajs should log, given the worker's level: its debug output is per request. */
 export function kafkaVerbosity(logger: Logger): KafkaLogLevel {
@@ -33,7 +37,7 @@ export function kafkaLogToPino(logger: Logger, windowMs = 10_000): KafkaLog {
       level === 'info' ||
       level === 'debug' ||
       RETRIED_NAMESPACES.has(namespace) ||
-      EXPECTED_WARNINGS.some((w) => message.startsWith(w));
+      COVERED_MESSAGES.some((w) => message.startsWith(w));
     if (quiet) {
       if (child.isLevelEnabled('debug')) child.debug({ namespace, ...trim(extra) }, message);
       return;

@@ -145,6 +145,14 @@ describe('LineJoiner: bounds', () => {
     expect(records[0]?.truncated).toBe(true);
   });
 
+  it('blank lines inside a record count towards maxLines', () => {
+    const records = join(['ValueError: v', '', 'goroutine 1 [running]:', 'Caused by: z'], { maxLines: 3 });
+    expect(records.map((r) => [r.line, r.lines, r.truncated])).toEqual([
+      [1, 3, true],
+      [4, 1, false],
+    ]);
+  });
+
   it('a never-ending indented input never holds more than the caps', () => {
     const j = new LineJoiner<string>({ maxLines: 100, maxBytes: 10_000 });
     let emitted = 0;
@@ -182,7 +190,7 @@ describe('LineJoiner: bounds', () => {
         }
         for (let i = 1; i < records.length; i++) expect(records[i]!.line).toBeGreaterThan(records[i - 1]!.line);
       }),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
   });
 });

@@ -44,6 +44,7 @@ describe('parseRe2', () => {
     });
     expect(parseRe2('\\Qa.b\\E*')).toEqual({ type: 'concat', items: [ch('a'), ch('.'), { type: 'repeat', min: 0, max: -1, item: ch('b') }] });
     expect(parseRe2('\\Qa|b')).toEqual(word('a|b'));
+    expect(parseRe2('a\\Q\\E*')).toEqual({ type: 'repeat', min: 0, max: -1, item: ch('a') });
   });
 
   it('treats anchors and word boundaries as empty, and classes it does not enumerate as any', () => {

@@ -10,8 +10,10 @@ import {
   kafkaBroker,
   kcatConsume,
   kcatProduce,
+  killBroker,
   newKafka,
   restartBroker,
+  startBroker,
   waitUntil,
 } from './kafka.js';
 
@@ -132,12 +134,15 @@ describe('test broker', () => {
     }
   });
 
-  it.runIf(kafkaBroker().restartable)('keeps topics and data across a restart', async () => {
+  it.runIf(kafkaBroker().restartable)('keeps topics and data across a restart and a crash', async () => {
     const topic = await createTopic({ partitions: 2, prefix: 'smoke-restart' });
-    await kcatProduce(topic, ['before-1', 'before-2', 'before-3']);
+    await kcatProduce(topic, ['before-restart']);
     await restartBroker();
-    await kcatProduce(topic, ['after-1']);
-    const got = await kcatConsume(topic, { count: 4, timeoutMs: 30_000 });
-    expect(got.map((m) => m.value).sort()).toEqual(['after-1', 'before-1', 'before-2', 'before-3']);
+    await kcatProduce(topic, ['before-crash']);
+    await killBroker();
+    await startBroker();
+    await kcatProduce(topic, ['after-crash']);
+    const got = await kcatConsume(topic, { count: 3, timeoutMs: 30_000 });
+    expect(got.map((m) => m.value).sort()).toEqual(['after-crash', 'before-crash', 'before-restart']);
   });
 });
