@@ -10,7 +10,7 @@
  *
  * Broker: KAFKA_BROKERS if set, else scripts/kafka on BENCH_KAFKA_PORT (19392), started for the
  * run and stopped after it if the run started it. Targets: ratio >= 0.6, worker RSS <= 300 MB.
- * Results also go to bench/results/e2e-<time>.json.
+ * Results also go to bench/results/e2e-<time>.json; BENCH_PROFILE=1 adds CPU profiles.
  */
 import { spawn, execFile } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -212,7 +212,8 @@ async function writeInput(path: string, sigs: readonly string[]): Promise<void> 
     const service = `svc-${i % 50}`;
     const signature = rnd() < 0.01 ? pick(sigs).replaceAll('\x1e', ' ').replaceAll('\x1f', ' ') : undefined;
     const base = signature ?? `${pick(WORDS)} request ${i} handled for tenant ${Math.floor(rnd() * 1e6)} in ${Math.floor(rnd() * 900)} ms`;
-    const filler = ` ctx=${'abcdefghij'.repeat(40)}`.slice(0, Math.max(0, RECORD_BYTES - base.length - 120));
+    const trace = Math.floor(rnd() * 2 ** 52).toString(16).padStart(13, '0');
+    const filler = ` trace_id=${trace.repeat(30)}`.slice(0, Math.max(0, RECORD_BYTES - base.length - 120));
     const value =
       rnd() < 0.5
         ? JSON.stringify({ ts: new Date(1_700_000_000_000 + i).toISOString(), level: signature ? 'error' : 'info', service, msg: base, trace: filler })
@@ -237,7 +238,9 @@ function run(cmd: string, args: string[], extraEnv: Record<string, string> = {})
 }
 
 async function runPhase(phase: 'bare' | 'worker', phaseEnv: Record<string, string>): Promise<PhaseResult> {
-  const stdout = await run(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), phase], phaseEnv);
+  // BENCH_PROFILE=1: a V8 CPU profile of each phase in bench/results/profiles/ (open in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [];
+  const stdout = await run(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(import.meta.url), phase], phaseEnv);
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (line === undefined) throw new Error(`${phase} phase printed no result`);
   return JSON.parse(line.slice('RESULT '.length)) as PhaseResult;

@@ -40,6 +40,7 @@ environment (defaults):
   KAFKA_EXTRA_CONFIG     extra server.properties lines
   KAFKA_START_TIMEOUT    90 (seconds)      KAFKA_STOP_TIMEOUT 30 (seconds)
   KAFKA_FRESH            1 = wipe the data dir on start
+  KAFKA_FAST_START       1 = C1-only JIT + class-data archive (faster start); 0 = plain JVM
   FAULTLINE_CACHE_DIR    \${XDG_CACHE_HOME:-\$HOME/.cache}/faultline (jars in kafka/<version>,
                          brokers in kafka/run/<port>, or KAFKA_RUN_DIR)
 USAGE

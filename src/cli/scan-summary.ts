@@ -5,8 +5,6 @@ export class ScanSummary {
   records = 0;
   matched = 0;
   bytes = 0;
-  /** Input lines longer than the record limit, cut before matching. */
-  truncatedLines = 0;
   readonly perRule = new Map<string, number>();
   readonly perSignal = new Map<Signal, number>(SIGNALS.map((s) => [s, 0]));
   readonly issues = new Map<string, number>();
@@ -37,7 +35,6 @@ export class ScanSummary {
       signals: Object.fromEntries(this.perSignal),
       rules: Object.fromEntries([...this.perRule].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))),
       issues: Object.fromEntries(this.issues),
-      truncatedLines: this.truncatedLines,
     };
   }
 
@@ -53,7 +50,6 @@ export class ScanSummary {
     const rules = [...this.perRule].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     for (const [id, n] of rules) lines.push(`  ${String(n).padStart(8)}  ${id}`);
     const issues = [...this.issues].map(([k, v]) => `${k} ${v}`);
-    if (this.truncatedLines > 0) issues.push(`truncated-lines ${this.truncatedLines}`);
     if (issues.length > 0) lines.push(`  input issues: ${issues.join(', ')}`);
     return `${lines.join('\n')}\n`;
   }

@@ -5,13 +5,13 @@
  */
 import type { Config } from '../config/config.js';
 import { createDecoder } from '../decode/decode-record.js';
-import { LineJoiner, type JoinedRecord } from '../decode/multiline.js';
 import { loadRules } from '../kb/load.js';
 import { problemLine, RuleLoadError } from '../kb/problem-text.js';
 import { buildBank } from '../match/bank.js';
 import type { MatcherBank } from '../match/types.js';
 import { decodeOptionsFrom } from '../pipeline/decode-options.js';
-import { LineSource, STDIN_PATH } from '../source/line-source.js';
+import { STDIN_PATH } from '../source/line-source.js';
+import { RecordReader } from '../source/record-reader.js';
 import { fileSource, tagEvent } from '../tag/tag-event.js';
 import type { CliIo } from './rules-check.js';
 import { NdjsonWriter } from './ndjson-writer.js';
@@ -44,39 +44,32 @@ export async function runScan(opts: ScanOptions, io: ScanIo): Promise<number> {
   try {
     for (const file of files) {
       if (out.closed) break;
-      let source: LineSource;
+      let reader: RecordReader;
       try {
-        source = await LineSource.open(file, { maxLineBytes: opts.config.maxRecordBytes });
+        reader = await RecordReader.open(file, { maxRecordBytes: opts.config.maxRecordBytes });
       } catch (err) {
         io.stderr.write(`faultline scan: ${file}: ${(err as Error).message}\n`);
         failed = true;
         continue;
       }
+      const source = reader.source;
       const progress = ScanProgress.maybe(opts.progress, io.stderr, file, source.size);
-      const joiner = new LineJoiner<Buffer>({ maxBytes: opts.config.maxRecordBytes });
-      const handle = (rec: JoinedRecord<Buffer> | undefined): void => {
-        if (rec === undefined) return;
-        summary.records++;
-        const decoded = decode(rec.text);
-        for (const issue of decoded.issues) summary.addIssue(issue);
-        const matches = decoded.text === '' ? [] : bank.match(decoded.text);
-        if (matches.length === 0 && !opts.all) return;
-        const event = tagEvent(decoded, matches, bank.rules, fileSource(file, rec.line, rec.lines));
-        if (matches.length > 0) summary.addMatch(event.faultline.matches.map((m) => m.id), event.faultline.signals);
-        out.write(event);
-      };
       try {
-        for await (const lines of source.batches()) {
-          for (const line of lines) {
-            if (line.truncated) summary.truncatedLines++;
-            // The joiner may keep a line past this chunk: copy, since lines are views of it.
-            handle(joiner.push(Buffer.from(line.text), line.no));
+        for await (const records of reader.batches()) {
+          for (const rec of records) {
+            summary.records++;
+            const decoded = decode(rec.text);
+            for (const issue of decoded.issues) summary.addIssue(issue);
+            const matches = decoded.text === '' ? [] : bank.match(decoded.text);
+            if (matches.length === 0 && !opts.all) continue;
+            const event = tagEvent(decoded, matches, bank.rules, fileSource(file, rec.line, rec.lines));
+            if (matches.length > 0) summary.addMatch(event.faultline.matches.map((m) => m.id), event.faultline.signals);
+            out.write(event);
           }
           progress?.update(source.bytesRead);
           await out.drained();
           if (out.closed) break;
         }
-        handle(joiner.flush());
       } catch (err) {
         io.stderr.write(`faultline scan: ${file}: ${(err as Error).message}\n`);
         failed = true;

@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import { compileFieldPath } from '../decode/field-path.js';
 import { OPTIONS, type CommandName, type OptionSpec } from './options.js';
 
 /** The resolved, validated settings. Which ones are set depends on the command. */
@@ -123,5 +124,18 @@ function crossChecks(c: Record<string, unknown>): string[] {
     problems.push('FAULTLINE_KAFKA_TLS_CERT_FILE and FAULTLINE_KAFKA_TLS_KEY_FILE go together: set both or neither');
   }
   if (c.tlsCaFile !== undefined || c.tlsCertFile !== undefined) c.tls = true;
+  for (const key of ['messageFields', 'errorFields', 'serviceFields'] as const) {
+    const spec = OPTIONS.find((o) => o.key === key);
+    for (const path of (c[key] as string[] | undefined) ?? []) {
+      // `a|b` takes the first alternative that exists: each must be a valid path.
+      for (const alt of path.split('|')) {
+        try {
+          compileFieldPath(alt);
+        } catch (err) {
+          problems.push(`${spec ? describe(spec) : key}: ${(err as Error).message}`);
+        }
+      }
+    }
+  }
   return problems;
 }

@@ -16,7 +16,11 @@ export interface SetPattern {
   re: RE2;
 }
 
-type Re2Set = InstanceType<typeof RE2.Set>;
+export type Re2Set = Pick<InstanceType<typeof RE2.Set>, 'match'>;
+
+function makeSet(sources: string[]): Re2Set {
+  return new RE2.Set(sources, PATTERN_FLAGS);
+}
 
 interface Chunk {
   set: Re2Set | null;
@@ -28,16 +32,14 @@ export class UnfilteredSet {
   /** How many times a chunk had to be checked pattern by pattern (for stats and tests). */
   fallbacks = 0;
 
-  constructor(patterns: readonly SetPattern[], chunkSize: number) {
+  /** `build` is for tests, to stand in for an RE2.Set that cannot be built or fails. */
+  constructor(patterns: readonly SetPattern[], chunkSize: number, build: (sources: string[]) => Re2Set = makeSet) {
     this.chunks = [];
     for (let i = 0; i < patterns.length; i += chunkSize) {
       const slice = patterns.slice(i, i + chunkSize);
       let set: Re2Set | null = null;
       try {
-        set = new RE2.Set(
-          slice.map((p) => p.source),
-          PATTERN_FLAGS,
-        );
+        set = build(slice.map((p) => p.source));
       } catch {
         set = null;
       }

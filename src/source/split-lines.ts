@@ -7,7 +7,10 @@
 import { utf8Boundary } from '../decode/bytes.js';
 
 export interface SourceLine {
-  /** The line without \n or \r\n. Usually a view into the read chunk: copy it to keep it for long. */
+  /**
+   * The line without \n or \r\n. Usually a view into the chunk read: it stays valid (streams
+   * never reuse a chunk), but keeps the whole chunk alive while it is held.
+   */
   text: Buffer;
   /** 1-based line number. */
   no: number;

@@ -143,7 +143,7 @@ describe('faultline scan', () => {
     // The junk line and the Latin-1 line are both invalid UTF-8.
     expect(r.stderr).toMatch(/invalid-utf8 2/);
     expect(r.stderr).toMatch(/invalid-json 1/);
-    expect(r.stderr).toMatch(/truncated-lines 1/);
+    expect(r.stderr).toMatch(/too-large 1/);
   });
 
   it('reports a missing file, still scans the others, and exits 2', async () => {

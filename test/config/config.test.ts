@@ -96,3 +96,14 @@ describe('resolveConfig precedence', () => {
     expect(() => resolveConfig('worker', {}, { ...base, FAULTLINE_FROM_BEGINNING: 'maybe' })).toThrow(ConfigError);
   });
 });
+
+describe('field paths', () => {
+  it('accepts quoted segments and alternatives, and rejects a malformed path at start-up', () => {
+    const ok = resolveConfig('scan', { serviceFields: 'kubernetes.labels["app.kubernetes.io/name"],svc', messageFields: '@m|@mt' });
+    expect(ok.serviceFields).toEqual(['kubernetes.labels["app.kubernetes.io/name"]', 'svc']);
+    const problems = problemsOf(() => resolveConfig('scan', { errorFields: 'err..stack', messageFields: 'labels["x' }));
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^FAULTLINE_MESSAGE_FIELDS \(--message-fields\): field path .*unclosed/);
+    expect(problems[1]).toMatch(/^FAULTLINE_ERROR_FIELDS \(--error-fields\): field path "err\.\.stack"/);
+  });
+});

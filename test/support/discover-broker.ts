@@ -72,16 +72,24 @@ export async function discoverBroker(env: NodeJS.ProcessEnv = process.env): Prom
     ...(env.FAULTLINE_CACHE_DIR ? { FAULTLINE_CACHE_DIR: env.FAULTLINE_CACHE_DIR } : {}),
   };
   const scriptInfo = await scriptSettings(scriptEnv);
-  if (!scriptCanRun(required(scriptInfo, 'KAFKA_HOME'), env)) throw new NoBrokerError(NO_BROKER_MESSAGE);
+  const kafkaHome = required(scriptInfo, 'KAFKA_HOME');
+  if (!scriptCanRun(kafkaHome, env)) throw new NoBrokerError(NO_BROKER_MESSAGE);
+  if (!existsSync(join(kafkaHome, '.installed'))) {
+    console.log(`kafka tests: fetching Kafka ${version} from Maven Central into ${kafkaHome} (once per machine)`);
+  }
 
   // The lease is named by this process: vitest's main process lives as long as the test run.
   const holder = String(process.pid);
   try {
     await runKafkaScript(['acquire', holder], scriptEnv);
   } catch (err) {
-    const stderr = (err as { stderr?: string }).stderr?.trim();
-    if (stderr) console.error(stderr);
-    throw new NoBrokerError(`scripts/kafka could not start Kafka ${version}: ${oneLine(err)}`);
+    // The script's last line is in the error; what came before it (a broker log tail) is not.
+    const before = ((err as { stderr?: string }).stderr ?? '').trim().split('\n').slice(0, -1).join('\n');
+    if (before) console.error(before);
+    throw new NoBrokerError(
+      `scripts/kafka could not start Kafka ${version} on port ${scriptEnv.KAFKA_PORT} ` +
+        `(another KAFKA_TEST_PORT may help): ${oneLine(err)}`,
+    );
   }
   return {
     info: {

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { foldString } from '../../src/match/case-fold.js';
+import { LiteralScanner } from '../../src/match/literal-scanner.js';
+
+function found(scanner: LiteralScanner, text: string): number[] {
+  const n = scanner.scan(text);
+  return Array.from(scanner.found.subarray(0, n)).sort((a, b) => a - b);
+}
+
+function scannerOf(words: string[]): LiteralScanner {
+  return new LiteralScanner(words.map((w, owner) => ({ text: foldString(w), owner })));
+}
+
+/** Owners whose literal occurs in the text, by brute force. */
+function truth(words: string[], text: string): number[] {
+  const folded = foldString(text);
+  return words.flatMap((w, i) => (folded.includes(foldString(w)) ? [i] : []));
+}
+
+describe('LiteralScanner', () => {
+  it('finds every literal that occurs, overlapping and nested ones included', () => {
+    const words = ['he', 'she', 'his', 'hers', 'ushers'];
+    expect(found(scannerOf(words), 'ushers')).toEqual([0, 1, 3, 4]);
+    expect(found(scannerOf(words), 'xyz')).toEqual([]);
+  });
+
+  it('finds literals whatever the case, via RE2 fold partners too', () => {
+    const scanner = scannerOf(['disk full', 'kelvin']);
+    expect(found(scanner, 'DISK FULL')).toEqual([0]);
+    expect(found(scanner, 'di\u017fk full and \u212aelvin')).toEqual([0, 1]);
+  });
+
+  it('reports each owner once and forgets it on the next scan', () => {
+    const scanner = new LiteralScanner([
+      { text: foldString('ab'), owner: 7 },
+      { text: foldString('cd'), owner: 7 },
+      { text: foldString('ef'), owner: 2 },
+    ]);
+    expect(found(scanner, 'ab cd ab ef')).toEqual([2, 7]);
+    expect(scanner.has(7)).toBe(true);
+    expect(found(scanner, 'nothing')).toEqual([]);
+    expect(scanner.has(7)).toBe(false);
+  });
+
+  it('rejects empty literals', () => {
+    expect(() => new LiteralScanner([{ text: '', owner: 0 }])).toThrow();
+  });
+
+  it('finds exactly the literals present when they use few non-ASCII characters', () => {
+    const alphabet = fc.constantFrom(...'abcAB .é😀'.split(''), '😀');
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ minLength: 1, maxLength: 5, unit: alphabet }), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.string({ maxLength: 40, unit: alphabet }), { minLength: 1, maxLength: 5 }),
+        (words, texts) => {
+          const scanner = scannerOf(words);
+          for (const text of texts) expect(found(scanner, text)).toEqual(truth(words, text));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never misses a literal when many non-ASCII characters share columns', () => {
+    const cjk = Array.from({ length: 80 }, (_, i) => String.fromCharCode(0x4e00 + i * 7));
+    const alphabet = fc.constantFrom(...cjk, 'a', 'b', ' ');
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ minLength: 1, maxLength: 4, unit: alphabet }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.string({ maxLength: 40, unit: alphabet }), { minLength: 1, maxLength: 5 }),
+        (words, texts) => {
+          const scanner = scannerOf(words);
+          for (const text of texts) {
+            const got = new Set(found(scanner, text));
+            for (const owner of truth(words, text)) expect(got.has(owner)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
