@@ -10,10 +10,11 @@
  *
  * Broker: KAFKA_BROKERS if set, else scripts/kafka on BENCH_KAFKA_PORT (19392), started for the
  * run and stopped after it if the run started it. Targets: ratio >= 0.6, worker RSS <= 300 MB.
- * Results also go to bench/results/e2e-<time>.json; BENCH_PROFILE=1 adds CPU profiles.
+ * Results go to bench/results/e2e-<time>.json (the worker's log beside it); BENCH_PROFILE=1
+ * adds CPU profiles, BENCH_RULES picks another KB.
  */
 import { spawn, execFile } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -133,56 +134,87 @@ async function bare(): Promise<PhaseResult> {
 
 // ---------------------------------------------------------------- phase: the worker
 
-async function worker(): Promise<PhaseResult> {
-  const { resolveConfig } = await import('../src/config/config.js');
-  const { runWorker } = await import('../src/cli/worker.js');
-  const { createLogger } = await import('../src/log.js');
-  const { NOOP_OBSERVER } = await import('../src/pipeline/observer.js');
-  const expected = Number(env('BENCH_EXPECT'));
-  const config = resolveConfig(
-    'worker',
-    {},
-    {
-      KAFKA_BROKERS: env('BENCH_BROKERS'),
-      FAULTLINE_INPUT_TOPICS: env('BENCH_TOPIC'),
-      FAULTLINE_OUTPUT_TOPIC: env('BENCH_OUTPUT'),
-      FAULTLINE_DLQ_TOPIC: env('BENCH_DLQ'),
-      FAULTLINE_GROUP_ID: env('BENCH_GROUP'),
+/**
+ * The worker as it runs in production: `node dist/cli/main.js worker` (built first), configured
+ * through the environment. Its per-batch debug lines give records and latency; its peak RSS is
+ * the kernel's high-water mark (VmHWM).
+ */
+async function workerPhase(phaseEnv: Record<string, string>, expected: number): Promise<PhaseResult> {
+  const child = spawn(process.execPath, [...profileFlags(), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist/cli/main.js'), 'worker'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: phaseEnv.BENCH_BROKERS,
+      FAULTLINE_INPUT_TOPICS: phaseEnv.BENCH_TOPIC,
+      FAULTLINE_OUTPUT_TOPIC: phaseEnv.BENCH_OUTPUT,
+      FAULTLINE_DLQ_TOPIC: phaseEnv.BENCH_DLQ,
+      FAULTLINE_GROUP_ID: phaseEnv.BENCH_GROUP,
+      FAULTLINE_RULES: phaseEnv.BENCH_RULES,
       FAULTLINE_FROM_BEGINNING: 'true',
-      FAULTLINE_RULES: env('BENCH_RULES'),
+      FAULTLINE_LOG_LEVEL: 'debug',
+      FAULTLINE_METRICS_PORT: '0',
+      FAULTLINE_METRICS_HOST: '127.0.0.1',
     },
-  );
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const latencies: number[] = [];
   let count = 0;
-  let matched = 0;
-  let rules = 0;
-  let first = 0;
+  let first = Infinity;
   let last = 0;
+  let rules = 0;
+  let matched = 0;
+  let pending = '';
   let finish!: () => void;
   const done = new Promise<void>((r) => (finish = r));
-  const rss = rssSampler();
-  const handle = await runWorker(config, {
-    logger: createLogger('warn'),
-    observer: {
-      ...NOOP_OBSERVER,
-      rulesLoaded: (r) => (rules = r.rules),
-      batch: (r) => {
-        const now = performance.now();
-        const ms = r.latencySeconds * 1000;
-        if (first === 0) first = now - ms;
-        last = now;
-        latencies.push(ms);
-        count += r.records;
-        matched += r.matched.length;
-        if (count >= expected) finish();
-      },
-    },
-    tuning: { partitionsConsumedConcurrently: FETCH.partitionsConsumedConcurrently, maxBytesPerPartition: FETCH.maxBytesPerPartition },
+  const errors: string[] = [];
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  const log = createWriteStream(join(ROOT, `bench/results/e2e-${phaseEnv.BENCH_STAMP}.worker.log`));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    log.write(d);
+    pending += d;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      const l = JSON.parse(line) as { event?: string; time: string; records?: number; latencyMs?: number; rules?: number; level: string; msg: string };
+      if (l.level === 'error' || l.level === 'fatal') errors.push(l.msg);
+      if (l.event === 'rules-loaded') rules = l.rules ?? 0;
+      if (l.event !== 'batch-committed') continue;
+      const at = Date.parse(l.time);
+      first = Math.min(first, at - (l.latencyMs ?? 0));
+      last = Math.max(last, at);
+      latencies.push(l.latencyMs ?? 0);
+      count += l.records ?? 0;
+      if (count >= expected) finish();
+    }
   });
-  await done;
-  const peak = rss.stop();
-  await handle.stop('benchmark done');
-  return { ...phaseResult(count, first, last, latencies, peak), rules, matched };
+  const outcome = await Promise.race([done.then(() => 'done'), exited.then((code) => `exited ${code}`)]);
+  if (outcome !== 'done') throw new Error(`worker ${outcome} before reading everything: ${errors.join('; ')}`);
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const hwmKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  child.kill('SIGTERM');
+  const code = await exited;
+  log.end();
+  if (code !== 0) throw new Error(`worker exited ${code} on SIGTERM`);
+  matched = await countMessages(phaseEnv.BENCH_BROKERS ?? '', phaseEnv.BENCH_OUTPUT ?? '');
+  return { ...phaseResult(count, first, last, latencies, hwmKb / 1024), rules, matched };
+}
+
+async function countMessages(brokers: string, topic: string): Promise<number> {
+  const admin = new Kafka({ clientId: 'bench-count', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function profileFlags(): string[] {
+  // BENCH_PROFILE=1: a V8 CPU profile of each phase in bench/results/profiles/ (open in Chrome DevTools).
+  return process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [];
 }
 
 // ---------------------------------------------------------------- orchestration
@@ -200,7 +232,7 @@ async function signatures(rulesDir: string): Promise<string[]> {
   return out;
 }
 
-const WORDS = ['checkout', 'payment', 'inventory', 'session', 'catalog', 'search', 'profile', 'shipping', 'ledger', 'audit'];
+const WORDS = ['checkout', 'billing', 'inventory', 'session', 'catalog', 'search', 'profile', 'shipping', 'ledger', 'audit'];
 
 /** Writes the records as kcat -P input: key, \x1f, value, \x1e. */
 async function writeInput(path: string, sigs: readonly string[]): Promise<void> {
@@ -237,10 +269,8 @@ function run(cmd: string, args: string[], extraEnv: Record<string, string> = {})
   });
 }
 
-async function runPhase(phase: 'bare' | 'worker', phaseEnv: Record<string, string>): Promise<PhaseResult> {
-  // BENCH_PROFILE=1: a V8 CPU profile of each phase in bench/results/profiles/ (open in Chrome DevTools).
-  const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [];
-  const stdout = await run(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(import.meta.url), phase], phaseEnv);
+async function runPhase(phase: 'bare', phaseEnv: Record<string, string>): Promise<PhaseResult> {
+  const stdout = await run(process.execPath, [...profileFlags(), '--import', 'tsx', fileURLToPath(import.meta.url), phase], phaseEnv);
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (line === undefined) throw new Error(`${phase} phase printed no result`);
   return JSON.parse(line.slice('RESULT '.length)) as PhaseResult;
@@ -285,6 +315,12 @@ async function main(): Promise<void> {
       waitForLeaders: true,
     });
     console.error(`bench:e2e: ${RECORDS} records of ~${RECORD_BYTES} bytes on ${brokers}, rules from ${rulesDir}`);
+    // The worker runs as shipped: from dist/, built from the current sources.
+    await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')]).catch((err: unknown) => {
+      // tsc still emits on type errors elsewhere in the tree; only a missing CLI stops the run.
+      if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw err;
+      console.error(`bench:e2e: the build reported errors; using what it emitted`);
+    });
     const file = join(tmpdir(), `faultline-bench-${stamp}.kcat`);
     await writeInput(file, await signatures(rulesDir));
     const t0 = performance.now();
@@ -292,10 +328,10 @@ async function main(): Promise<void> {
     rmSync(file);
     console.error(`bench:e2e: produced with kcat in ${round((performance.now() - t0) / 1000, 1)} s`);
 
-    const common = { BENCH_BROKERS: brokers, BENCH_TOPIC: topic, BENCH_EXPECT: String(RECORDS), KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+    const common = { BENCH_BROKERS: brokers, BENCH_TOPIC: topic, BENCH_EXPECT: String(RECORDS), BENCH_STAMP: stamp, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
     const bareResult = await runPhase('bare', { ...common, BENCH_GROUP: `bench-bare-${stamp}` });
     console.error(`bench:e2e: bare consumer done`);
-    const workerResult = await runPhase('worker', { ...common, BENCH_GROUP: `bench-worker-${stamp}`, BENCH_OUTPUT: output, BENCH_DLQ: dlq, BENCH_RULES: rulesDir });
+    const workerResult = await workerPhase({ ...common, BENCH_GROUP: `bench-worker-${stamp}`, BENCH_OUTPUT: output, BENCH_DLQ: dlq, BENCH_RULES: rulesDir }, RECORDS);
 
     const ratio = round(workerResult.recordsPerSecond / bareResult.recordsPerSecond, 3);
     const report = {
@@ -329,10 +365,8 @@ async function main(): Promise<void> {
   }
 }
 
-const phase = process.argv[2];
-if (phase === 'bare' || phase === 'worker') {
-  const result = phase === 'bare' ? await bare() : await worker();
-  console.log(`RESULT ${JSON.stringify(result)}`);
+if (process.argv[2] === 'bare') {
+  console.log(`RESULT ${JSON.stringify(await bare())}`);
   process.exit(0);
 } else {
   await main();

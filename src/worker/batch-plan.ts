@@ -1,7 +1,7 @@
 import type { InRecord, OutRecord } from '../kafka/types.js';
 import type { DeadLetterReason, MatchedRecord } from '../pipeline/observer.js';
 import { deadLetterRecord, type DeadLetterInfo } from './dead-letter.js';
-import type { KafkaOrigin, RecordOutcome, RecordProcessor } from './record-outcome.js';
+import type { RecordOutcome, RecordPosition, RecordProcessor } from './record-outcome.js';
 import { serviceFromHeaders } from './service-header.js';
 
 export interface PlanSettings {
@@ -32,25 +32,27 @@ export class BatchPlan {
   unmatched = 0;
   /** Offset of the last record planned; everything up to it may be committed once written. */
   lastOffset: string | undefined;
+  private readonly position: RecordPosition;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
     private readonly settings: PlanSettings,
     private readonly process: RecordProcessor,
-  ) {}
+  ) {
+    this.position = { topic, partition, offset: '', timestamp: '-1' };
+  }
 
   add(record: InRecord): void {
     this.records++;
     this.bytes += record.value?.length ?? 0;
     this.lastOffset = record.offset;
-    const origin: KafkaOrigin = { kind: 'kafka', topic: this.topic, partition: this.partition, offset: record.offset };
-    const timestamp = isoTimestamp(record.timestamp);
-    if (timestamp !== undefined) origin.timestamp = timestamp;
+    this.position.offset = record.offset;
+    this.position.timestamp = record.timestamp;
 
     let outcome: RecordOutcome;
     try {
-      outcome = this.process(record.value, origin, serviceFromHeaders(record.headers));
+      outcome = this.process(record.value, this.position, serviceFromHeaders(record.headers));
     } catch (err) {
       outcome = { kind: 'dead', reason: 'processing-error', error: errorText(err) };
     }
@@ -103,13 +105,6 @@ export class BatchPlan {
     this.deadLettered[reason] = (this.deadLettered[reason] ?? 0) + 1;
     this.deadSamples.set(reason, info);
   }
-}
-
-/** Kafka timestamps are epoch milliseconds; -1 means none. */
-export function isoTimestamp(ms: string): string | undefined {
-  const n = Number(ms);
-  if (!Number.isFinite(n) || n < 0 || n > 8.64e15) return undefined;
-  return new Date(n).toISOString();
 }
 
 function errorText(err: unknown): string {

@@ -3,7 +3,7 @@ import { createDecoder } from '../decode/decode-record.js';
 import type { DecodeOptions } from '../decode/types.js';
 import type { MatcherBank } from '../match/types.js';
 import { tagEvent } from '../tag/tag-event.js';
-import type { ProcessorFactory, RecordOutcome } from './record-outcome.js';
+import { eventSource, type ProcessorFactory, type RecordOutcome } from './record-outcome.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -20,12 +20,12 @@ export function coreProcessorFor(config: Pick<Config, 'maxRecordBytes' | 'messag
   const emitAll = config.emit === 'all';
 
   return (bank: MatcherBank) =>
-    (value, origin, fallbackService): RecordOutcome => {
+    (value, position, fallbackService): RecordOutcome => {
       if (value !== null && value.length > config.maxRecordBytes) return { kind: 'dead', reason: 'too-large' };
       const decoded = decode(value ?? EMPTY, fallbackService);
       if (decoded.issues.includes('binary')) return { kind: 'dead', reason: 'binary', decoded };
       const matches = decoded.text === '' ? [] : bank.match(decoded.text);
-      if (matches.length > 0) return { kind: 'matched', event: tagEvent(decoded, matches, bank.rules, origin), decoded };
-      return emitAll ? { kind: 'unmatched', event: tagEvent(decoded, matches, bank.rules, origin), decoded } : { kind: 'unmatched', decoded };
+      if (matches.length > 0) return { kind: 'matched', event: tagEvent(decoded, matches, bank.rules, eventSource(position)), decoded };
+      return emitAll ? { kind: 'unmatched', event: tagEvent(decoded, matches, bank.rules, eventSource(position)), decoded } : { kind: 'unmatched', decoded };
     };
 }

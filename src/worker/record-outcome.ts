@@ -1,15 +1,31 @@
 import type { DecodedRecord } from '../decode/types.js';
 import type { MatcherBank } from '../match/types.js';
 import type { DeadLetterReason } from '../pipeline/observer.js';
-import type { TaggedEvent } from '../tag/types.js';
+import { kafkaSource } from '../tag/tag-event.js';
+import type { EventSource, TaggedEvent } from '../tag/types.js';
 
-/** Where a Kafka record came from, as written into its tagged event. */
-export interface KafkaOrigin {
-  kind: 'kafka';
+/**
+ * Where a record sits in Kafka. One object per batch, updated for each record: a processor reads
+ * it during its call and keeps nothing of it (eventSource copies what a tagged event needs).
+ */
+export interface RecordPosition {
   topic: string;
   partition: number;
   offset: string;
-  timestamp?: string;
+  /** Epoch milliseconds as Kafka gives them; -1 for none. */
+  timestamp: string;
+}
+
+/** The `source` of a tagged event. Only built for records that are written: it costs a Date. */
+export function eventSource(pos: RecordPosition): EventSource {
+  return kafkaSource(pos.topic, pos.partition, pos.offset, isoTimestamp(pos.timestamp));
+}
+
+/** Kafka timestamps are epoch milliseconds; -1 means none. */
+export function isoTimestamp(ms: string): string | undefined {
+  const n = Number(ms);
+  if (!Number.isFinite(n) || n < 0 || n > 8.64e15) return undefined;
+  return new Date(n).toISOString();
 }
 
 /**
@@ -22,7 +38,7 @@ export type RecordOutcome =
   | { kind: 'dead'; reason: DeadLetterReason; decoded?: DecodedRecord; error?: string };
 
 /** Runs decode → match → tag on one record value. Must not throw for bad data. */
-export type RecordProcessor = (value: Buffer | null, origin: KafkaOrigin, fallbackService: string | undefined) => RecordOutcome;
+export type RecordProcessor = (value: Buffer | null, position: RecordPosition, fallbackService: string | undefined) => RecordOutcome;
 
 /**
  * Makes the processor for one batch from the bank current at the batch's start, so that a bank

@@ -11,16 +11,18 @@ const MAX_SERVICE_CHARS = 200;
 
 export function serviceFromHeaders(headers: Headers | undefined): string | undefined {
   if (headers === undefined) return undefined;
-  const keys = Object.keys(headers);
-  if (keys.length === 0) return undefined;
-  for (const wanted of SERVICE_HEADERS) {
-    for (const key of keys) {
-      if (key.length !== wanted.length || key.toLowerCase() !== wanted) continue;
-      const service = headerText(headers[key]);
-      if (service !== undefined) return service;
-    }
+  // Called for every record, and most have no headers: no allocation on that path.
+  let best: string | undefined;
+  let bestRank = SERVICE_HEADERS.length;
+  for (const key in headers) {
+    const rank = SERVICE_HEADERS.indexOf(key.toLowerCase());
+    if (rank < 0 || rank >= bestRank) continue;
+    const service = headerText(headers[key]);
+    if (service === undefined) continue;
+    best = service;
+    bestRank = rank;
   }
-  return undefined;
+  return best;
 }
 
 function headerText(value: Headers[string]): string | undefined {

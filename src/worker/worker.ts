@@ -112,7 +112,14 @@ export class Worker {
         // One line per batch, never per record; only when debugging.
         if (this.deps.logger.isLevelEnabled('debug')) {
           this.deps.logger.debug(
-            { event: 'batch-committed', topic: report.topic, partition: report.partition, lastOffset: report.lastOffset, records: report.records },
+            {
+              event: 'batch-committed',
+              topic: report.topic,
+              partition: report.partition,
+              lastOffset: report.lastOffset,
+              records: report.records,
+              latencyMs: Math.round(report.latencySeconds * 1e4) / 10,
+            },
             'batch committed',
           );
         }

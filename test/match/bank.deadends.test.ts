@@ -32,10 +32,10 @@ describe.skipIf(!present)('buildBank on the deadends KB over loghub', () => {
     expect(bank.stats.prefiltered / bank.stats.patterns).toBeGreaterThan(0.97);
 
     const files = readdirSync(LOGHUB).filter((f) => f.endsWith('.log'));
-    const lines = files.flatMap((f) => readFileSync(`${LOGHUB}/${f}`, 'utf8').split('\n').filter(Boolean).slice(0, 120));
+    const lines = files.flatMap((f) => readFileSync(`${LOGHUB}/${f}`, 'utf8').split('\n').filter(Boolean).slice(0, 40));
     const signatures = loaded.rules.map(signatureOf).filter((s): s is string => s !== undefined);
     const texts: string[] = [...lines];
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 240; i++) {
       const line = lines[(i * 37) % lines.length] as string;
       const sig = signatures[(i * 101) % signatures.length] as string;
       // Signatures inside a line, alone, and across a multi-line record.
@@ -49,7 +49,7 @@ describe.skipIf(!present)('buildBank on the deadends KB over loghub', () => {
       expect(got, text).toEqual(reference.match(text));
       matched += got.length;
     }
-    expect(matched).toBeGreaterThan(300);
+    expect(matched).toBeGreaterThan(240);
     bank.close();
   }, 300_000);
 });

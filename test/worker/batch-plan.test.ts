@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InRecord } from '../../src/kafka/types.js';
-import { BatchPlan, isoTimestamp, type PlanSettings } from '../../src/worker/batch-plan.js';
+import { BatchPlan, type PlanSettings } from '../../src/worker/batch-plan.js';
+import { isoTimestamp } from '../../src/worker/record-outcome.js';
 import { DLQ_HEADERS } from '../../src/worker/dead-letter.js';
 import { fakeProcessor } from './support/fake-core.js';
 

@@ -42,10 +42,12 @@ export class ReferenceMatcher {
 
   match(text: string): RuleMatch[] {
     const out: RuleMatch[] = [];
+    // Testing on the UTF-8 bytes is the same test, just cheaper; offsets come from the string.
+    const utf8 = Buffer.from(text, 'utf8');
     this.compiled.forEach((patterns, rule) => {
       for (let pattern = 0; pattern < patterns.length; pattern++) {
         const re = patterns[pattern];
-        if (re === null || re === undefined || !re.test(text)) continue;
+        if (re === null || re === undefined || !re.test(utf8)) continue;
         const m = re.exec(text) as RegExpExecArray;
         out.push({ rule, pattern, start: m.index, end: m.index + (m[0] as string).length });
         return;

@@ -1,14 +1,14 @@
 import type { DecodedRecord } from '../../../src/decode/types.js';
 import type { MatcherBank } from '../../../src/match/types.js';
 import type { TaggedEvent } from '../../../src/tag/types.js';
-import type { KafkaOrigin, RecordOutcome, RecordProcessor } from '../../../src/worker/record-outcome.js';
+import { eventSource, type RecordOutcome, type RecordPosition, type RecordProcessor } from '../../../src/worker/record-outcome.js';
 
 /**
  * A stand-in for the matching core in unit tests: "MATCH:<id>" matches rule <id>, "BINARY" is
  * dead-lettered as binary, "THROW" throws, anything else is unmatched.
  */
 export function fakeProcessor(emitAll = false): RecordProcessor {
-  return (value: Buffer | null, origin: KafkaOrigin, fallbackService: string | undefined): RecordOutcome => {
+  return (value: Buffer | null, position: RecordPosition, fallbackService: string | undefined): RecordOutcome => {
     const text = value?.toString('utf8') ?? '';
     if (text.includes('THROW')) throw new Error('boom');
     if (text.includes('BINARY')) return { kind: 'dead', reason: 'binary' };
@@ -19,7 +19,7 @@ export function fakeProcessor(emitAll = false): RecordProcessor {
       const faultline: TaggedEvent['faultline'] = {
         matches: ids.map((id) => ({ id, domain: 'd', category: 'c', tags: [], signals: ['pool-starvation'], span: [0, 1] })),
         signals: ids.length > 0 ? ['pool-starvation'] : [],
-        source: origin,
+        source: eventSource(position),
       };
       if (decoded.service !== undefined) faultline.service = decoded.service;
       return { message: text, faultline };

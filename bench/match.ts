@@ -1,0 +1,174 @@
+/**
+ * npm run bench:match — the matcher bank against rule-by-rule baselines, measured in one run.
+ *
+ * For banks of 100, 1,000 and all (2,522 deadends) rules: bank build time, records/s and MB/s
+ * (wall clock, and per CPU second: steadier when the machine is shared), RSS, and the same
+ * corpus through V8 RegExp, re2 and re2-wasm one rule at a time, as ratios. Every loop is bounded
+ * by a time budget; baselines run in workers that are stopped if a regex hangs. Ends with a
+ * Markdown table for the README.
+ */
+import { cpus, loadavg } from 'node:os';
+import { buildBank } from '../src/match/bank.js';
+import { runBaseline, type BaselineKind, type BaselineResult } from './baselines.js';
+import { buildRecords, loadBackground } from './corpus.js';
+import { compareLiteralScanners } from './literal-scanners.js';
+import { bestRate, fmtInt, fmtRatio, mb } from './measure.js';
+import { sampleInOrder, seededRandom } from './random.js';
+import { loadBenchRules, type BenchRule } from './rules-source.js';
+
+const RECORDS = 20_000;
+const RECORD_BYTES = 556;
+const SIGNATURE_SHARE = 0.01;
+const BANK_BUDGET_MS = 3_000;
+const BASELINE_BUDGET_MS = 3_000;
+const BASELINES: BaselineKind[] = ['v8', 're2', 're2-wasm'];
+
+const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
+
+interface SizeResult {
+  rules: number;
+  patterns: number;
+  prefiltered: number;
+  unfiltered: number;
+  buildMs: number;
+  wallRate: number;
+  cpuRate: number;
+  mbPerSec: number;
+  rssMb: number;
+  matchesPerRecord: number;
+  recordsWithMatch: number;
+  baselines: BaselineResult[];
+}
+
+function baselineRate(b: BaselineResult): number | null {
+  return b.records > 0 && !b.timedOut && b.died === undefined ? (b.records / b.ms) * 1000 : null;
+}
+
+function describeBaseline(b: BaselineResult, bankRate: number): string {
+  if (b.timedOut) return `timed out after ${b.records} records`;
+  if (b.died !== undefined) return `died after ${b.records} records (${b.died.slice(0, 60)})`;
+  const rate = baselineRate(b) as number;
+  const skipped = b.skipped > 0 ? `, ${b.skipped} regexes skipped` : '';
+  return `${fmtInt(rate)} rec/s (bank ${fmtRatio(bankRate / rate)}${skipped})`;
+}
+
+async function measureSize(all: readonly BenchRule[], size: number, background: ReturnType<typeof loadBackground>): Promise<SizeResult> {
+  const chosen = size >= all.length ? [...all] : sampleInOrder(all, size, seededRandom(size));
+  const rules = chosen.map((c) => c.rule);
+  const signatures = chosen.flatMap((c) => (c.signature === undefined ? [] : [c.signature]));
+  const records = buildRecords(background, signatures, { count: RECORDS, targetBytes: RECORD_BYTES, signatureShare: SIGNATURE_SHARE, seed: 11 });
+  const bytes = records.reduce((n, r) => n + Buffer.byteLength(r, 'utf8'), 0);
+
+  gc();
+  const { bank, problems } = buildBank(rules);
+  if (problems.length > 0) console.log(`  ${problems.length} regex problems, e.g. ${problems[0]?.ruleId}: ${problems[0]?.message}`);
+  let matches = 0;
+  let recordsWithMatch = 0;
+  for (const r of records) {
+    const m = bank.match(r).length;
+    matches += m;
+    if (m > 0) recordsWithMatch++;
+  }
+  const rate = bestRate(records.length, BANK_BUDGET_MS, () => {
+    for (const r of records) bank.match(r);
+  });
+  gc();
+  const rssMb = mb(process.memoryUsage().rss);
+  const stats = bank.stats;
+  bank.close();
+  console.log(
+    `  bank: ${stats.rules} rules, ${stats.patterns} patterns (${stats.prefiltered} prefiltered, ${stats.unfiltered} via RE2.Set), ` +
+      `built in ${stats.buildMs.toFixed(0)} ms; ${fmtInt(rate.wall)} rec/s wall, ${fmtInt(rate.cpu)} rec/s per CPU-s, RSS ${rssMb.toFixed(0)} MB`,
+  );
+  console.log(`  corpus: ${records.length} records, ${(bytes / records.length).toFixed(0)} B avg; ${(matches / records.length).toFixed(3)} matches/record, ${((recordsWithMatch / records.length) * 100).toFixed(1)}% of records match`);
+
+  const regexes = rules.map((r) => r.patterns.map((p) => p.regex));
+  const baselines: BaselineResult[] = [];
+  for (const kind of BASELINES) {
+    const result = await runBaseline(kind, regexes, records, BASELINE_BUDGET_MS);
+    baselines.push(result);
+    console.log(`  ${kind} rule-by-rule loop: ${describeBaseline(result, rate.wall)}`);
+  }
+  return {
+    rules: stats.rules,
+    patterns: stats.patterns,
+    prefiltered: stats.prefiltered,
+    unfiltered: stats.unfiltered,
+    buildMs: stats.buildMs,
+    wallRate: rate.wall,
+    cpuRate: rate.cpu,
+    mbPerSec: (rate.wall * (bytes / records.length)) / 1e6,
+    rssMb,
+    matchesPerRecord: matches / records.length,
+    recordsWithMatch: recordsWithMatch / records.length,
+    baselines,
+  };
+}
+
+function table(results: SizeResult[]): string {
+  const cell = (r: SizeResult, kind: BaselineKind): string => {
+    const b = r.baselines.find((x) => x.kind === kind);
+    if (b === undefined) return 'n/a';
+    if (b.timedOut) return `timed out (${b.records} rec)`;
+    if (b.died !== undefined) return `died after ${b.records} rec`;
+    const rate = baselineRate(b) as number;
+    return `${fmtInt(rate)} (${fmtRatio(r.wallRate / rate)})${b.skipped > 0 ? ` ¹` : ''}`;
+  };
+  const lines = [
+    '| rules | bank build | bank rec/s | bank MB/s | rec/s per CPU-s | RSS | V8 loop rec/s (bank ×) | re2 loop rec/s (bank ×) | re2-wasm loop rec/s (bank ×) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...results.map(
+      (r) =>
+        `| ${fmtInt(r.rules)} | ${r.buildMs.toFixed(0)} ms | ${fmtInt(r.wallRate)} | ${r.mbPerSec.toFixed(0)} | ${fmtInt(r.cpuRate)} | ${r.rssMb.toFixed(0)} MB | ${cell(r, 'v8')} | ${cell(r, 're2')} | ${cell(r, 're2-wasm')} |`,
+    ),
+  ];
+  const skipped = results.flatMap((r) => r.baselines.filter((b) => b.skipped > 0).map((b) => `${b.kind} at ${r.rules} rules: ${b.skipped}`));
+  if (skipped.length > 0) lines.push('', `¹ regexes the engine cannot compile, left out of its loop: ${skipped.join('; ')}`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  console.log(`faultline matcher bench — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if ((globalThis as { gc?: unknown }).gc === undefined) console.log('(run with --expose-gc for steadier RSS figures)');
+  const source = await loadBenchRules();
+  const background = loadBackground();
+  console.log(`rules: ${source.rules.length} from ${source.origin}; ${source.problems.length} load problems`);
+  console.log(`background: ${background.origin}`);
+  const withSignature = source.rules.filter((r) => r.signature !== undefined).length;
+  console.log(`signatures that match their own rule: ${withSignature} of ${source.rules.length}`);
+
+  const sizes = [100, 1000, source.rules.length];
+  const results: SizeResult[] = [];
+  for (const size of sizes) {
+    console.log(`\n== ${size} rules`);
+    results.push(await measureSize(source.rules, size, background));
+  }
+
+  console.log('\n== multi-literal scanner: Aho-Corasick (used) vs RE2.Set of the atoms, all rules');
+  const sample = buildRecords(background, [], { count: 3000, targetBytes: RECORD_BYTES, signatureShare: 0, seed: 5 });
+  const cmp = compareLiteralScanners(
+    source.rules.map((r) => r.rule),
+    sample,
+    1500,
+  );
+  console.log(
+    `  ${cmp.atoms} atoms: Aho-Corasick ${fmtInt(cmp.acRecordsPerSec)} rec/s; RE2.Set ` +
+      (cmp.setRecordsPerSec === null ? `failed (${cmp.setFailure})` : `${fmtInt(cmp.setRecordsPerSec)} rec/s`) +
+      `; same atoms found: ${cmp.sameAtoms ? 'yes' : 'NO'}`,
+  );
+
+  const last = results[results.length - 1] as SizeResult;
+  const re2 = last.baselines.find((b) => b.kind === 're2');
+  const re2Rate = re2 === undefined ? null : baselineRate(re2);
+  console.log(`\n== targets at ${last.rules} rules`);
+  console.log(`  ≥ 150k rec/s: ${fmtInt(last.wallRate)} wall, ${fmtInt(last.cpuRate)} per CPU-s`);
+  console.log(`  ≥ 100x re2 loop: ${re2Rate === null ? 'n/a' : fmtRatio(last.wallRate / re2Rate)}`);
+  console.log(`  build ≤ 1 s: ${last.buildMs.toFixed(0)} ms`);
+  console.log(`  RSS ≤ 250 MB: ${last.rssMb.toFixed(0)} MB`);
+
+  console.log(`\n${table(results)}`);
+  console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s, load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+}
+
+await main();

@@ -1,0 +1,272 @@
+// The Kubernetes manifests as `kubectl kustomize` renders them (base and example overlay): every
+// object validates against its schema, and the references between objects, and between the
+// manifests and the code (settings, ports, probe paths, image user), hold.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IDeployment } from 'kubernetes-models/apps/v1';
+import type { IConfigMap, IContainer, IEnvVar, IPodSpec, IService } from 'kubernetes-models/v1';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import type { IPodMonitor, IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { resolveConfig } from '../../src/config/config.js';
+import { OPTIONS } from '../../src/config/options.js';
+import { parseTopicSpec } from '../../src/kafka/topic-spec.js';
+import { loadRules } from '../../src/kb/load.js';
+import { kustomize, skipWithoutKubectl, type K8sObject } from './support/kubectl.js';
+import { validateObject } from './support/models.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const read = (rel: string) => readFileSync(path.join(ROOT, rel), 'utf8');
+
+const KUSTOMIZATIONS = [
+  { dir: 'k8s/base', namespace: undefined },
+  { dir: 'k8s/overlays/example', namespace: 'faultline' },
+] as const;
+
+type Obj<T> = Omit<T, 'apiVersion' | 'kind' | 'metadata'> & K8sObject;
+
+function all<T>(objects: K8sObject[], kind: string): Obj<T>[] {
+  return objects.filter((o) => o.kind === kind) as Obj<T>[];
+}
+
+function one<T>(objects: K8sObject[], kind: string): Obj<T> {
+  const found = all<T>(objects, kind);
+  expect(found.map((o) => o.metadata.name), `exactly one ${kind}`).toHaveLength(1);
+  return found[0] as Obj<T>;
+}
+
+/** A label selector selects `labels` (matchLabels only: the manifests use nothing else). */
+function selects(selector: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] } | undefined, labels: Record<string, string>) {
+  expect(selector?.matchExpressions ?? [], 'matchExpressions are not used').toEqual([]);
+  const wanted = Object.entries(selector?.matchLabels ?? {});
+  return wanted.length > 0 && wanted.every(([k, v]) => labels[k] === v);
+}
+
+function envValue(container: IContainer, name: string): string | undefined {
+  return container.env?.find((e: IEnvVar) => e.name === name)?.value;
+}
+
+function optionDefault(env: string): unknown {
+  return OPTIONS.find((o) => o.env === env)?.default;
+}
+
+/** The Dockerfile's runtime user, "uid[:gid]". */
+function imageUser(): string {
+  const users = [...read('Dockerfile').matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
+  expect(users.length, 'Dockerfile sets USER').toBeGreaterThan(0);
+  return users[users.length - 1] as string;
+}
+
+for (const { dir, namespace } of KUSTOMIZATIONS) {
+  describe.skipIf(skipWithoutKubectl)(`kubectl kustomize ${dir}`, () => {
+    let objects: K8sObject[] = [];
+    let deployment: Obj<IDeployment>;
+    let pod: IPodSpec;
+    let container: IContainer;
+    let podLabels: Record<string, string>;
+
+    beforeAll(() => {
+      objects = kustomize(path.join(ROOT, dir));
+      deployment = one<IDeployment>(objects, 'Deployment');
+      pod = deployment.spec?.template.spec as IPodSpec;
+      expect(pod.containers).toHaveLength(1);
+      container = pod.containers[0] as IContainer;
+      podLabels = (deployment.spec?.template.metadata?.labels ?? {}) as Record<string, string>;
+    });
+
+    it('renders every object kind faultline needs, each valid against its schema', () => {
+      const kinds = objects.map((o) => o.kind).sort();
+      for (const kind of ['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'PodMonitor', 'PrometheusRule', 'ScaledObject', 'Service', 'ServiceAccount']) {
+        expect(kinds).toContain(kind);
+      }
+      const problems: string[] = [];
+      for (const o of objects) {
+        try {
+          validateObject(o);
+        } catch (err) {
+          problems.push((err as Error).message);
+        }
+      }
+      expect(problems).toEqual([]);
+      const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+      expect(new Set(names).size, 'no duplicate objects').toBe(names.length);
+    });
+
+    it.runIf(namespace !== undefined)('puts every namespaced object in the overlay namespace', () => {
+      for (const o of objects.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe(namespace);
+      expect(one(objects, 'Namespace').metadata.name).toBe(namespace);
+    });
+
+    it('selects the worker pods with every selector', () => {
+      expect(selects(deployment.spec?.selector, podLabels), 'Deployment selector').toBe(true);
+      expect(selects({ matchLabels: one<IService>(objects, 'Service').spec?.selector as Record<string, string> }, podLabels), 'Service').toBe(true);
+      expect(selects(one<IPodDisruptionBudget>(objects, 'PodDisruptionBudget').spec?.selector, podLabels), 'PDB').toBe(true);
+      expect(selects(one<INetworkPolicy>(objects, 'NetworkPolicy').spec?.podSelector, podLabels), 'NetworkPolicy').toBe(true);
+      expect(selects(one<IPodMonitor>(objects, 'PodMonitor').spec.selector, podLabels), 'PodMonitor').toBe(true);
+      const spreads = pod.topologySpreadConstraints ?? [];
+      expect(spreads.map((t) => t.topologyKey).sort()).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+      for (const t of spreads) expect(selects(t.labelSelector, podLabels), `spread over ${t.topologyKey}`).toBe(true);
+    });
+
+    it('serves metrics, liveness and readiness on the named metrics port of the configured number', () => {
+      const metricsPort = container.ports?.find((p) => p.name === 'metrics');
+      const configured = Number(envValue(container, 'FAULTLINE_METRICS_PORT') ?? optionDefault('FAULTLINE_METRICS_PORT'));
+      expect(metricsPort?.containerPort).toBe(configured);
+      expect(container.livenessProbe?.httpGet).toMatchObject({ path: '/healthz', port: 'metrics' });
+      expect(container.readinessProbe?.httpGet).toMatchObject({ path: '/readyz', port: 'metrics' });
+      expect(container.startupProbe?.httpGet).toMatchObject({ path: '/healthz', port: 'metrics' });
+
+      const service = one<IService>(objects, 'Service');
+      expect(service.spec?.ports?.map((p) => p.targetPort)).toEqual(['metrics']);
+      const monitor = one<IPodMonitor>(objects, 'PodMonitor');
+      expect(monitor.spec.podMetricsEndpoints?.map((e) => [e.port, e.path])).toEqual([['metrics', '/metrics']]);
+      const ingressPorts = (one<INetworkPolicy>(objects, 'NetworkPolicy').spec?.ingress ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port));
+      expect(ingressPorts).toEqual(['metrics']);
+    });
+
+    it('gives the scrape job the name the alert rules and the dashboard expect ("faultline")', () => {
+      const monitor = one<IPodMonitor>(objects, 'PodMonitor');
+      const jobLabel = monitor.spec.jobLabel;
+      expect(jobLabel).toBeDefined();
+      expect(podLabels[jobLabel as string]).toBe('faultline');
+      expect(read('ops/prometheus/alerts.yml')).toContain('job="faultline"');
+    });
+
+    it('passes only settings faultline knows, with values it accepts', () => {
+      const known = new Set(OPTIONS.flatMap((o) => (o.env === undefined ? [] : [o.env])));
+      const env = container.env ?? [];
+      expect(env.map((e) => e.name).filter((n) => !known.has(n))).toEqual([]);
+      // Resolve the worker config exactly as the process would (fieldRefs filled with stand-ins).
+      const values = Object.fromEntries(env.map((e) => [e.name, e.value ?? 'faultline-7d4b9c-x2x5q']));
+      const config = resolveConfig('worker', {}, values);
+      expect(config.rules).toEqual(['/etc/faultline/rules']);
+      expect(container.args).toEqual(['worker']);
+    });
+
+    it('mounts the generated rules ConfigMap (with its hash suffix) where FAULTLINE_RULES points', () => {
+      const volume = pod.volumes?.find((v) => v.configMap !== undefined);
+      const name = volume?.configMap?.name ?? '';
+      expect(name).toMatch(/^faultline-rules-[a-z0-9]{8,}$/);
+      expect(all<IConfigMap>(objects, 'ConfigMap').map((c) => c.metadata.name)).toContain(name);
+      const mount = container.volumeMounts?.find((m) => m.name === volume?.name);
+      expect(mount).toMatchObject({ mountPath: envValue(container, 'FAULTLINE_RULES'), readOnly: true });
+    });
+
+    it('stops the pod only after the worker had its shutdown grace period', () => {
+      const graceMs = Number(envValue(container, 'FAULTLINE_SHUTDOWN_GRACE_MS') ?? optionDefault('FAULTLINE_SHUTDOWN_GRACE_MS'));
+      expect(pod.terminationGracePeriodSeconds ?? 30).toBeGreaterThan(graceMs / 1000);
+    });
+
+    it('runs locked down: non-root (the image user), read-only root, no capabilities, RuntimeDefault seccomp, /tmp an emptyDir', () => {
+      const uid = Number(imageUser().split(':')[0]);
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: uid, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(container.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(container.securityContext?.privileged ?? false).toBe(false);
+      expect(container.securityContext?.capabilities?.add ?? []).toEqual([]);
+      const tmp = container.volumeMounts?.find((m) => m.mountPath === '/tmp');
+      expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir).toBeDefined();
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(all(objects, 'ServiceAccount').map((s) => s.metadata.name)).toContain(pod.serviceAccountName);
+    });
+
+    it('requests and limits memory and CPU, the memory limit above the measured RSS', () => {
+      const mi = (q: string | number | undefined) => {
+        const m = /^(\d+)(Mi|Gi)$/.exec(String(q));
+        expect(m, `memory quantity ${q}`).not.toBeNull();
+        return Number(m?.[1]) * (m?.[2] === 'Gi' ? 1024 : 1);
+      };
+      const { requests, limits } = container.resources ?? {};
+      expect(requests?.cpu).toBeDefined();
+      expect(limits?.cpu).toBeDefined();
+      expect(mi(requests?.memory)).toBeGreaterThanOrEqual(300);
+      expect(mi(limits?.memory)).toBeGreaterThan(mi(requests?.memory));
+    });
+
+    it('pins the image to a version tag', () => {
+      const image = container.image ?? '';
+      const tag = /:([^/:@]+)$/.exec(image)?.[1] ?? '';
+      expect(tag, image).toMatch(/\d/);
+      expect(tag).not.toBe('latest');
+    });
+
+    it('scales the Deployment with KEDA on the lag of the group, topics and brokers the worker uses', () => {
+      const scaled = one<IScaledObject>(objects, 'ScaledObject');
+      expect(scaled.spec.scaleTargetRef.name).toBe(deployment.metadata.name);
+      expect(scaled.spec.scaleTargetRef.kind ?? 'Deployment').toBe('Deployment');
+      expect(deployment.spec?.replicas, 'KEDA owns the replica count').toBeUndefined();
+      expect(scaled.spec.minReplicaCount ?? 0).toBeGreaterThanOrEqual(1);
+      expect(scaled.spec.maxReplicaCount ?? 0).toBeGreaterThanOrEqual(scaled.spec.minReplicaCount ?? 0);
+
+      expect(scaled.spec.triggers).toHaveLength(1);
+      const trigger = scaled.spec.triggers[0];
+      expect(trigger?.type).toBe('kafka');
+      const meta = (trigger?.metadata ?? {}) as Record<string, string>;
+      const brokers = (envValue(container, 'KAFKA_BROKERS') ?? '').split(',');
+      expect(meta.bootstrapServers?.split(',')).toEqual(brokers);
+      expect(meta.consumerGroup).toBe(envValue(container, 'FAULTLINE_GROUP_ID') ?? optionDefault('FAULTLINE_GROUP_ID'));
+      expect(Number(meta.lagThreshold)).toBeGreaterThan(0);
+      const fromBeginning = envValue(container, 'FAULTLINE_FROM_BEGINNING') === 'true';
+      expect(meta.offsetResetPolicy ?? 'latest').toBe(fromBeginning ? 'earliest' : 'latest');
+      const spec = parseTopicSpec((envValue(container, 'FAULTLINE_INPUT_TOPICS') ?? '').split(','));
+      if (meta.topic === undefined) {
+        // Without a topic KEDA sums every topic of the group: right for patterns and lists.
+        expect(spec.patterns.length + spec.names.length).toBeGreaterThan(0);
+      } else {
+        expect(spec.names.length + spec.patterns.length, 'a KEDA topic covers a single-topic worker only').toBe(1);
+        expect(spec.names.includes(meta.topic) || spec.patterns.some((p) => p.test(meta.topic as string))).toBe(true);
+      }
+    });
+
+    it('lets the pods reach DNS and Kafka on the broker port, and nothing else', () => {
+      const policy = one<INetworkPolicy>(objects, 'NetworkPolicy');
+      expect(policy.spec?.policyTypes?.slice().sort()).toEqual(['Egress', 'Ingress']);
+      const egressPorts = (policy.spec?.egress ?? []).flatMap((r) => (r.ports ?? []).map((p) => `${p.protocol}/${p.port}`));
+      expect(egressPorts).toEqual(expect.arrayContaining(['UDP/53', 'TCP/53']));
+      for (const broker of (envValue(container, 'KAFKA_BROKERS') ?? '').split(',')) {
+        expect(egressPorts).toContain(`TCP/${broker.split(':').pop()}`);
+      }
+      for (const rule of policy.spec?.egress ?? []) expect(rule.to?.length ?? 0, 'no rule open to everything').toBeGreaterThan(0);
+      const from = (policy.spec?.ingress ?? []).flatMap((r) => r.from ?? []);
+      expect(from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
+    });
+
+    it('ships the alert rules of ops/prometheus/alerts.yml unchanged as the PrometheusRule', () => {
+      const rule = one<IPrometheusRule>(objects, 'PrometheusRule');
+      expect(rule.spec.groups).toEqual((parse(read('ops/prometheus/alerts.yml')) as { groups: unknown }).groups);
+    });
+
+    it('ships the Grafana dashboard as a sidecar-labelled ConfigMap', () => {
+      const dashboards = all<IConfigMap>(objects, 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
+      expect(dashboards.map((c) => c.metadata.name)).toEqual(['faultline-dashboard']);
+      const data = dashboards[0]?.data ?? {};
+      expect(Object.keys(data)).toEqual(['faultline-dashboard.json']);
+      expect(JSON.parse(data['faultline-dashboard.json'] ?? '')).toEqual(JSON.parse(read('ops/grafana/faultline-dashboard.json')));
+    });
+
+    describe('the rules ConfigMap, loaded as the worker loads its mount', () => {
+      let flatDir = '';
+      afterAll(() => rmSync(flatDir, { recursive: true, force: true }));
+
+      it('yields every rule of rules/, in the same order, with no new problem', async () => {
+        const rulesMap = all<IConfigMap>(objects, 'ConfigMap').find((c) => c.metadata.name.startsWith('faultline-rules-'));
+        flatDir = mkdtempSync(path.join(tmpdir(), 'faultline-rules-cm-'));
+        for (const [key, text] of Object.entries(rulesMap?.data ?? {})) writeFileSync(path.join(flatDir, key), text);
+        const [fromMap, fromTree] = await Promise.all([loadRules([flatDir]), loadRules([path.join(ROOT, 'rules')])]);
+        expect(fromMap.problems.map((p) => p.ruleId)).toEqual(fromTree.problems.map((p) => p.ruleId));
+        expect(fromTree.rules.length).toBeGreaterThan(0);
+        // Rule order decides which error_id a record is counted under: it must not change.
+        expect(fromMap.rules.map((r) => r.id)).toEqual(fromTree.rules.map((r) => r.id));
+      });
+    });
+  });
+}
