@@ -2,16 +2,18 @@
  * npm run bench:e2e — the worker end to end on a real broker, against the ceiling of our Kafka
  * client on this machine: a bare kafkajs consumer that only reads and commits.
  *
- * One run: BENCH_RECORDS (200,000) log records of about BENCH_RECORD_BYTES (500) on a 4-partition
- * topic, ~1 % carrying a KB signature; then the bare consumer and the worker (with the deadends KB
- * when /work/shared is there, else rules/) each read it all in a child process of its own, so
- * that each one's RSS is its own. Reported: records/s from the first batch to the last commit,
- * p50/p99 batch latency (receipt to commit), peak RSS, and the worker/bare ratio.
+ * BENCH_RECORDS (200,000) log records of about BENCH_RECORD_BYTES (500) go to a 4-partition topic
+ * with kcat, ~1 % carrying a KB signature. Then, BENCH_ROUNDS (2) times, the bare consumer (a
+ * child process) and the worker as shipped (`node dist/cli/main.js worker`, with the deadends KB
+ * when /work/shared is there, else rules/; BENCH_RULES picks another) each read it all with a
+ * group of their own. The machine is shared, so each side's best round counts. Reported:
+ * records/s from the first batch's receipt to the last commit, p50/p99 batch latency (receipt to
+ * commit), peak RSS (the worker's: the kernel's high-water mark), and the worker/bare ratio.
  *
  * Broker: KAFKA_BROKERS if set, else scripts/kafka on BENCH_KAFKA_PORT (19392), started for the
- * run and stopped after it if the run started it. Targets: ratio >= 0.6, worker RSS <= 300 MB.
- * Results go to bench/results/e2e-<time>.json (the worker's log beside it); BENCH_PROFILE=1
- * adds CPU profiles, BENCH_RULES picks another KB.
+ * run and stopped after it if the run started it. Targets: ratio >= 0.6, worker RSS <= 300 MB;
+ * the exit code is 1 when one is missed. Results go to bench/results/e2e-<time>.json (the
+ * worker's logs beside it); BENCH_PROFILE=1 adds CPU profiles in bench/results/profiles/.
  */
 import { spawn, execFile } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
 const RECORD_BYTES = Number(process.env.BENCH_RECORD_BYTES ?? 500);
 const PARTITIONS = 4;
 const PORT = process.env.BENCH_KAFKA_PORT ?? '19392';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const TARGET_RATIO = 0.6;
 const TARGET_RSS_MB = 300;
 /** Both consumers read with the same client settings; only what they do per batch differs. */
@@ -304,12 +307,12 @@ async function main(): Promise<void> {
   const topic = `bench-logs-${stamp}`;
   const output = `bench-matches-${stamp}`;
   const dlq = `bench-dlq-${stamp}`;
+  const outputs: string[] = [];
   try {
     await admin.connect();
     await admin.createTopics({
       topics: [
         { topic, numPartitions: PARTITIONS },
-        { topic: output, numPartitions: PARTITIONS },
         { topic: dlq, numPartitions: 1 },
       ],
       waitForLeaders: true,
@@ -328,10 +331,27 @@ async function main(): Promise<void> {
     rmSync(file);
     console.error(`bench:e2e: produced with kcat in ${round((performance.now() - t0) / 1000, 1)} s`);
 
-    const common = { BENCH_BROKERS: brokers, BENCH_TOPIC: topic, BENCH_EXPECT: String(RECORDS), BENCH_STAMP: stamp, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
-    const bareResult = await runPhase('bare', { ...common, BENCH_GROUP: `bench-bare-${stamp}` });
-    console.error(`bench:e2e: bare consumer done`);
-    const workerResult = await workerPhase({ ...common, BENCH_GROUP: `bench-worker-${stamp}`, BENCH_OUTPUT: output, BENCH_DLQ: dlq, BENCH_RULES: rulesDir }, RECORDS);
+    const common = { BENCH_BROKERS: brokers, BENCH_TOPIC: topic, BENCH_EXPECT: String(RECORDS), KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+    // The machine is shared (the broker, other work): alternate the two, keep each one's best round.
+    const bares: PhaseResult[] = [];
+    const workers: PhaseResult[] = [];
+    for (let r = 1; r <= ROUNDS; r++) {
+      const out = `${output}-${r}`;
+      await admin.createTopics({ topics: [{ topic: out, numPartitions: PARTITIONS }], waitForLeaders: true });
+      outputs.push(out);
+      bares.push(await runPhase('bare', { ...common, BENCH_GROUP: `bench-bare-${stamp}-${r}` }));
+      workers.push(
+        await workerPhase(
+          { ...common, BENCH_GROUP: `bench-worker-${stamp}-${r}`, BENCH_OUTPUT: out, BENCH_DLQ: dlq, BENCH_RULES: rulesDir, BENCH_STAMP: `${stamp}-${r}` },
+          RECORDS,
+        ),
+      );
+      const [b, w] = [bares.at(-1), workers.at(-1)];
+      console.error(`bench:e2e: round ${r}: bare ${b?.recordsPerSecond} records/s, worker ${w?.recordsPerSecond} records/s`);
+    }
+    const best = (xs: PhaseResult[]) => xs.reduce((a, b) => (b.recordsPerSecond > a.recordsPerSecond ? b : a));
+    const bareResult = best(bares);
+    const workerResult = { ...best(workers), peakRssMb: Math.max(...workers.map((w) => w.peakRssMb)) };
 
     const ratio = round(workerResult.recordsPerSecond / bareResult.recordsPerSecond, 3);
     const report = {
@@ -340,10 +360,12 @@ async function main(): Promise<void> {
       records: RECORDS,
       recordBytes: RECORD_BYTES,
       partitions: PARTITIONS,
+      rounds: ROUNDS,
       rulesDir,
       bare: bareResult,
       worker: workerResult,
       ratio,
+      allRounds: { bare: bares.map((b) => b.recordsPerSecond), worker: workers.map((w) => w.recordsPerSecond) },
       targets: { ratio: TARGET_RATIO, workerRssMb: TARGET_RSS_MB },
       met: ratio >= TARGET_RATIO && workerResult.peakRssMb <= TARGET_RSS_MB,
     };
@@ -353,13 +375,14 @@ async function main(): Promise<void> {
       [`worker (${workerResult.rules ?? '?'} rules)`, workerResult.recordsPerSecond, workerResult.p50BatchMs, workerResult.p99BatchMs, workerResult.batches, workerResult.peakRssMb],
     ];
     for (const r of rows) console.log(r.map((c, i) => String(c).padStart(i === 0 ? 0 : 14).padEnd(i === 0 ? 26 : 0)).join(''));
-    console.log(`worker/bare: ${ratio} (target >= ${TARGET_RATIO}); worker RSS ${workerResult.peakRssMb} MB (target <= ${TARGET_RSS_MB}); matched ${workerResult.matched}`);
+    console.log(`worker/bare: ${ratio} (target >= ${TARGET_RATIO}); worker peak RSS ${workerResult.peakRssMb} MB (target <= ${TARGET_RSS_MB}); matched ${workerResult.matched} of ${RECORDS}`);
+    console.log(`rounds (records/s): bare ${report.allRounds.bare.join(', ')}; worker ${report.allRounds.worker.join(', ')}`);
     console.log(report.met ? 'targets met' : 'TARGETS MISSED');
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(join(ROOT, `bench/results/e2e-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
     if (!report.met) process.exitCode = 1;
   } finally {
-    await admin.deleteTopics({ topics: [topic, output, dlq] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic, dlq, ...outputs] }).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
     if (!fromEnv) await kafkaScript(['release', holder]).catch((err: unknown) => console.error(String(err)));
   }

@@ -153,10 +153,10 @@ export function buildBank(rules: readonly Rule[], opts: BankOptions = {}): Build
   const viaSet: SetPattern[] = [];
   patterns.forEach((p, id) => {
     const found = extractPrefilter(re2Syntax(p.re), prefilterOptions);
-    if (found.kind === 'prefilter') indexed.push({ id, condition: found.condition, trigger: found.trigger });
+    if (found.kind === 'prefilter') indexed.push({ id, units: found.units });
     else viaSet.push({ id, source: p.source, re: p.re });
   });
-  const prefilter = indexed.length > 0 ? new PrefilterIndex(indexed, patterns.length) : null;
+  const prefilter = indexed.length > 0 ? new PrefilterIndex(indexed) : null;
   const unfiltered = viaSet.length > 0 ? new UnfilteredSet(viaSet, opts.setChunkSize ?? DEFAULT_SET_CHUNK) : null;
 
   const stats: BankStats = {

@@ -49,3 +49,18 @@ export function isCommonAtom(atom: string): boolean {
   }
   return substrings.has(atom);
 }
+
+/** The most frequent letter pairs of English text (and so of log messages), upper-cased. */
+const COMMON_PAIRS = new Set(
+  (
+    'TH HE IN ER AN RE ON AT EN ND TI ES OR TE OF ED IS IT AL AR ST TO NT NG SE HA AS OU IO LE ' +
+    'VE CO ME DE HI RI RO IC NE EA RA CE LI CH LL BE MA SI OM UR CA EL TA LA NS DI FO HO PE EC ' +
+    'PR NO CT US AC OT IL TR LY NC ET UT SS SO RS UN LO WA GE IE WH EE WI EM AD OL RT PO WE NA ' +
+    'UL NI TS MO OW PA IM MI AI SH IR SU ID OS IV IA AM FI CI VI PL IG TU EV EX OP RM AP'
+  ).split(' '),
+);
+
+/** Whether a folded two-character atom is in most records: a frequent letter pair, or two digits. */
+export function isCommonPair(atom: string): boolean {
+  return COMMON_PAIRS.has(atom) || /^[0-9]{2}$/.test(atom);
+}

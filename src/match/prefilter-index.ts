@@ -1,29 +1,40 @@
 /**
  * All prefiltered patterns of a bank behind one literal scan: finds the atoms in a text
- * (literal-scanner.ts), wakes the patterns whose trigger atoms were found, and keeps those whose
- * whole condition holds. What is left are the candidates whose regex must run.
+ * (literal-scanner.ts), wakes the units (alternatives of a pattern's condition) whose trigger
+ * atoms were found, and keeps the patterns with a unit whose condition holds. What is left are
+ * the candidates whose regex must run. Waking units rather than whole patterns means a pattern
+ * like `(a.*b|c.*d|…)` only checks the alternative whose rare atom was actually seen.
  */
 import { LiteralScanner, type ScannerLiteral } from './literal-scanner.js';
-import type { Condition } from './prefilter.js';
+import type { Condition, PrefilterUnit } from './prefilter.js';
 import { StampSet } from './stamp-set.js';
 
 export interface IndexedPattern {
   /** Bank-wide pattern id. */
   id: number;
-  condition: Condition;
-  trigger: string[];
+  units: PrefilterUnit[];
 }
 
-/** A condition over atom ids: an id, or an AND / OR of conditions. */
-type Compiled = number | { and: Compiled[] } | { or: Compiled[] };
+const ATOM = 0;
+const AND = 1;
+const OR = 2;
+
+/** A condition over atom ids; one object shape for all kinds keeps `holds` monomorphic. */
+class Compiled {
+  constructor(
+    readonly kind: typeof ATOM | typeof AND | typeof OR,
+    readonly atom: number,
+    readonly items: readonly Compiled[],
+  ) {}
+}
 
 function holds(c: Compiled, found: LiteralScanner): boolean {
-  if (typeof c === 'number') return found.has(c);
-  if ('and' in c) {
-    for (const item of c.and) if (!holds(item, found)) return false;
+  if (c.kind === ATOM) return found.has(c.atom);
+  if (c.kind === AND) {
+    for (const item of c.items) if (!holds(item, found)) return false;
     return true;
   }
-  for (const item of c.or) if (holds(item, found)) return true;
+  for (const item of c.items) if (holds(item, found)) return true;
   return false;
 }
 
@@ -31,13 +42,14 @@ export class PrefilterIndex {
   readonly atoms: number;
   private readonly scanner: LiteralScanner;
   private readonly woken: StampSet;
-  /** Patterns woken by atom a: wakes[wakeStart[a] .. wakeStart[a+1]). */
+  /** Units woken by atom a: wakes[wakeStart[a] .. wakeStart[a+1]). */
   private readonly wakeStart: Int32Array;
   private readonly wakes: Int32Array;
-  /** Per pattern id: its condition, or null when finding a trigger atom is already enough. */
-  private readonly conditions: (Compiled | null)[];
+  /** Per unit: its pattern id, and its condition or null when a trigger atom is enough. */
+  private readonly unitPattern: Int32Array;
+  private readonly unitCondition: (Compiled | null)[];
 
-  constructor(patterns: readonly IndexedPattern[], patternCount: number) {
+  constructor(patterns: readonly IndexedPattern[]) {
     const atomIds = new Map<string, number>();
     const idOf = (text: string): number => {
       let id = atomIds.get(text);
@@ -50,33 +62,39 @@ export class PrefilterIndex {
     const compile = (c: Condition): Compiled => {
       switch (c.op) {
         case 'atom':
-          return idOf(c.text);
+          return new Compiled(ATOM, idOf(c.text), []);
         case 'and':
-          return { and: c.items.map(compile) };
+          return new Compiled(AND, -1, c.items.map(compile));
         case 'or':
-          return { or: c.items.map(compile) };
+          return new Compiled(OR, -1, c.items.map(compile));
         case 'all':
           throw new Error('an indexed pattern needs a condition');
       }
     };
 
-    this.conditions = new Array<Compiled | null>(patternCount).fill(null);
+    const unitPattern: number[] = [];
+    this.unitCondition = [];
     const wakeLists: number[][] = [];
     for (const p of patterns) {
-      const compiled = compile(p.condition);
-      const trigger = p.trigger.map(idOf);
-      // A trigger that is the whole condition needs no second look.
-      const sufficient =
-        typeof compiled === 'number' ||
-        ('or' in compiled && compiled.or.every((c) => typeof c === 'number') && compiled.or.length === trigger.length);
-      this.conditions[p.id] = sufficient ? null : compiled;
-      for (const a of trigger) (wakeLists[a] ??= []).push(p.id);
+      for (const unit of p.units) {
+        const compiled = compile(unit.condition);
+        const trigger = unit.trigger.map(idOf);
+        // A trigger that is the whole condition needs no second look.
+        const sufficient =
+          compiled.kind === ATOM ||
+          (compiled.kind === OR && compiled.items.every((c) => c.kind === ATOM) && compiled.items.length === trigger.length);
+        const u = unitPattern.length;
+        unitPattern.push(p.id);
+        this.unitCondition.push(sufficient ? null : compiled);
+        for (const a of trigger) (wakeLists[a] ??= []).push(u);
+      }
     }
+    this.unitPattern = Int32Array.from(unitPattern);
 
     this.atoms = atomIds.size;
     const literals: ScannerLiteral[] = [...atomIds].map(([text, owner]) => ({ text, owner }));
     this.scanner = new LiteralScanner(literals);
-    this.woken = new StampSet(Math.max(patternCount, 1));
+    this.woken = new StampSet(Math.max(unitPattern.length, 1));
     this.wakeStart = new Int32Array(this.atoms + 1);
     const flat: number[] = [];
     for (let a = 0; a < this.atoms; a++) {
@@ -98,11 +116,13 @@ export class PrefilterIndex {
     for (let i = 0; i < count; i++) {
       const atom = found[i] as number;
       for (let k = this.wakeStart[atom] as number, end = this.wakeStart[atom + 1] as number; k < end; k++) {
-        const id = this.wakes[k] as number;
-        if (woken.has(id)) continue;
-        woken.add(id);
-        const condition = this.conditions[id];
-        if (condition === null || condition === undefined || holds(condition, scanner)) candidates.add(id);
+        const unit = this.wakes[k] as number;
+        if (woken.has(unit)) continue;
+        woken.add(unit);
+        const pattern = this.unitPattern[unit] as number;
+        if (candidates.has(pattern)) continue;
+        const condition = this.unitCondition[unit];
+        if (condition === null || condition === undefined || holds(condition, scanner)) candidates.add(pattern);
       }
     }
   }

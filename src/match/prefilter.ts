@@ -17,7 +17,7 @@
  * cost nothing.
  */
 import { foldTable, hasAstralCaseVariants } from './case-fold.js';
-import { isCommonAtom } from './common-words.js';
+import { isCommonAtom, isCommonPair } from './common-words.js';
 import { UnsupportedSyntax, parseRe2, type RegexNode } from './re2-parse.js';
 
 export type Condition =
@@ -118,7 +118,12 @@ class Extractor {
 
   atom(text: string): Condition {
     const piece = cut(text, this.options.maxAtomUnits);
-    return utf8Length(piece) < this.options.minAtomBytes ? ALL : { op: 'atom', text: piece };
+    const bytes = utf8Length(piece);
+    if (bytes < this.options.minAtomBytes) return ALL;
+    // Frequent pairs ("re", "in", "20") are in nearly every record: they would cost scanning
+    // time and filter nothing. Rarer ones ("nz", "$<", "w/") still narrow an AND.
+    if (bytes < this.options.minTriggerBytes && isCommonPair(piece)) return ALL;
+    return { op: 'atom', text: piece };
   }
 
   condition(info: Info): Condition {
@@ -248,8 +253,21 @@ export function triggerOf(c: Condition, minBytes: number): string[] | null {
   }
 }
 
+/** One alternative of a pattern's top-level OR, with the atoms that wake it. */
+export interface PrefilterUnit {
+  condition: Condition;
+  trigger: string[];
+}
+
 export type PrefilterResult =
-  | { kind: 'prefilter'; condition: Condition; trigger: string[] }
+  | {
+      kind: 'prefilter';
+      condition: Condition;
+      /** The union of the units' triggers. */
+      trigger: string[];
+      /** The condition split at its top-level OR: a unit needs looking at only when woken. */
+      units: PrefilterUnit[];
+    }
   | { kind: 'unfiltered'; reason: 'no-literal' | 'unsupported-syntax' };
 
 /**
@@ -267,9 +285,15 @@ export function extractPrefilter(re2Pattern: string, options: PrefilterOptions =
   }
   const extractor = new Extractor(options);
   const condition = extractor.condition(extractor.analyse(tree));
-  const trigger = triggerOf(condition, options.minTriggerBytes);
-  if (trigger === null) return { kind: 'unfiltered', reason: 'no-literal' };
-  return { kind: 'prefilter', condition, trigger };
+  const units: PrefilterUnit[] = [];
+  for (const part of condition.op === 'or' ? condition.items : [condition]) {
+    // Shorter atoms wake a unit only when it has nothing better: they are uncommon pairs (see
+    // `atom`), still far cheaper than checking the pattern on every record.
+    const trigger = triggerOf(part, options.minTriggerBytes) ?? triggerOf(part, options.minAtomBytes);
+    if (trigger === null) return { kind: 'unfiltered', reason: 'no-literal' };
+    units.push({ condition: part, trigger });
+  }
+  return { kind: 'prefilter', condition, trigger: dedupe(units.flatMap((u) => u.trigger)), units };
 }
 
 /** Whether `c` holds when exactly the atoms for which `has` is true occur. */

@@ -47,6 +47,8 @@ export class Worker {
   private readonly flushTimer: NodeJS.Timeout;
   private readonly source: GroupSource;
   private subscribed: string[] | undefined;
+  /** Partitions held since the last join: what a rebalance takes away. */
+  private assignedPartitions = 0;
   /** Serialises starts, re-subscriptions and stop. */
   private chain: Promise<void> = Promise.resolve();
   private watchTimer: NodeJS.Timeout | undefined;
@@ -76,6 +78,7 @@ export class Worker {
   readonly listener: SourceListener = {
     joined: ({ memberId, isLeader, assignment }) => {
       const partitions = assignment.reduce((n, a) => n + a.partitions.length, 0);
+      this.assignedPartitions = partitions;
       this.connection.reachable();
       this.deps.observer.groupJoined();
       this.deps.observer.rebalance('assigned', partitions);
@@ -86,8 +89,12 @@ export class Worker {
       this.resolveStarted();
     },
     rebalancing: () => {
-      this.deps.observer.rebalance('revoked', 0);
-      this.deps.logger.info({ event: 'rebalance', groupId: this.settings.groupId }, 'group is rebalancing: re-joining');
+      this.deps.observer.rebalance('revoked', this.assignedPartitions);
+      this.deps.logger.info(
+        { event: 'rebalance', groupId: this.settings.groupId, revoked: this.assignedPartitions },
+        'group is rebalancing: re-joining',
+      );
+      this.assignedPartitions = 0;
     },
     crashed: (error, restarting) => {
       this.connection.unreachable(error.message);

@@ -1,14 +1,13 @@
 // Shared set-up of the worker's Kafka tests: the generated input on fresh topics, and the
 // worker's configuration for them.
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { resolveConfig, type Config } from '../../../src/config/config.js';
 import { loadRules } from '../../../src/kb/load.js';
-import type { Logger } from '../../../src/log.js';
 import { brokerList, committedOffsets, createTopic, uniqueTopicName, waitUntil } from '../../support/kafka.js';
 import { placeRecords, endOffsets, type Placed } from './expectations.js';
 import { kcatConsumeRaw, kcatProduceRaw } from './kcat-io.js';
 import { generateMixedRecords, type MixedRecord } from './mixed-records.js';
+
+export { memoryLogger } from './memory-logger.js';
 
 export const RULES_DIR = 'rules';
 /** Small, so that poison records stay small too (the option's minimum is 256). */
@@ -77,25 +76,4 @@ export async function waitForCommitsAtEnd(s: Scenario, timeoutMs: number): Promi
     },
     { timeoutMs, intervalMs: 500, what: `group ${s.groupId} to commit the end of ${s.input}` },
   );
-}
-
-/** A pino logger that keeps its JSON lines in memory. */
-export function memoryLogger(level = 'info'): { logger: Logger; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  const logger = pino({ level, base: null }, stream);
-  return {
-    logger,
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
 }

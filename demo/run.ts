@@ -1,0 +1,142 @@
+/**
+ * `npm run demo`: Kafka (local, Docker-free), a faultline worker and the demo log producer, with
+ * live counts read from the worker's /metrics every few seconds, until Ctrl-C or --duration.
+ * Stops exactly what it started: a broker that was already running is left alone.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseRunArgs, RUN_USAGE, type RunArgs } from './args.js';
+import { startChild, type Child } from './child.js';
+import { ensureLocalKafka, type LocalKafka } from './local-kafka.js';
+import { countsLine, demoCounts, type DemoCounts } from './metrics-text.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const WORKER_GRACE_MS = 25_000;
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function readCounts(url: string): Promise<DemoCounts | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    return res.ok ? demoCounts(await res.text()) : undefined;
+  } catch {
+    return undefined; // not up yet
+  }
+}
+
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...extra };
+}
+
+async function main(args: RunArgs): Promise<number> {
+  for (const file of ['dist/cli/main.js', 'dist/demo/main.js']) {
+    if (!existsSync(path.join(ROOT, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
+  }
+  let stopWhy: string | undefined;
+  let wake: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (wake = resolve));
+  const requestStop = (why: string) => {
+    stopWhy ??= why;
+    wake();
+  };
+  process.on('SIGINT', () => requestStop('Ctrl-C'));
+  process.on('SIGTERM', () => requestStop('SIGTERM'));
+
+  const children: Child[] = [];
+  // Last resort if this process dies with children still up: they are in their own groups.
+  process.on('exit', () => children.filter((c) => c.running()).forEach((c) => process.kill(c.pid, 'SIGKILL')));
+
+  let kafka: LocalKafka | undefined;
+  let failed = false;
+  try {
+    const brokers = args.brokers ?? (kafka = await ensureLocalKafka(ROOT, args.kafkaPort, say)).bootstrap;
+    const logDir = mkdtempSync(path.join(tmpdir(), 'faultline-demo-'));
+    const metricsUrl = `http://127.0.0.1:${args.metricsPort}/metrics`;
+    const worker = startChild(
+      'worker',
+      process.execPath,
+      [path.join(ROOT, 'dist/cli/main.js'), 'worker'],
+      childEnv({
+        KAFKA_BROKERS: brokers,
+        FAULTLINE_INPUT_TOPICS: args.inputTopics,
+        FAULTLINE_GROUP_ID: args.group,
+        FAULTLINE_FROM_BEGINNING: 'true',
+        FAULTLINE_METRICS_HOST: '127.0.0.1',
+        FAULTLINE_METRICS_PORT: String(args.metricsPort),
+        FAULTLINE_SHUTDOWN_GRACE_MS: String(WORKER_GRACE_MS),
+      }),
+      path.join(logDir, 'worker.log'),
+      ROOT,
+    );
+    children.push(worker);
+    const producer = startChild(
+      'producer',
+      process.execPath,
+      [path.join(ROOT, 'dist/demo/main.js'), '--topic', args.topic, '--rate', String(args.rate), '--burst-every', String(args.burstEveryS)],
+      childEnv({ KAFKA_BROKERS: brokers }),
+      path.join(logDir, 'producer.log'),
+      ROOT,
+    );
+    children.push(producer);
+    say(`worker (pid ${worker.pid}) consumes ${args.inputTopics} from ${brokers} as group ${args.group}; metrics ${metricsUrl}`);
+    say(`producer (pid ${producer.pid}) writes ${args.topic}; logs of both in ${logDir}`);
+    say(args.durationS === undefined ? 'Ctrl-C to stop.' : `stopping after ${args.durationS} s (or Ctrl-C).`);
+    if (args.durationS !== undefined) setTimeout(() => requestStop('duration reached'), args.durationS * 1000).unref();
+    for (const child of children) {
+      void child.exited.then((how) => {
+        if (stopWhy !== undefined) return;
+        failed = true;
+        say(`${child.name} exited unexpectedly (${how}); last lines of ${child.logFile}:\n${child.logTail()}`);
+        requestStop(`${child.name} exited`);
+      });
+    }
+
+    const started = Date.now();
+    let previous: DemoCounts | undefined;
+    while (stopWhy === undefined) {
+      await Promise.race([stopped, new Promise((r) => setTimeout(r, args.intervalS * 1000))]);
+      if (stopWhy !== undefined) break;
+      const counts = await readCounts(metricsUrl);
+      say(counts === undefined ? `[${String(Math.round((Date.now() - started) / 1000)).padStart(4)}s] worker metrics not up yet` : countsLine((Date.now() - started) / 1000, counts, previous));
+      previous = counts ?? previous;
+    }
+    say(`stopping (${stopWhy})…`);
+  } finally {
+    // The producer first, then the worker (it commits what it has done), then the broker.
+    for (const name of ['producer', 'worker']) {
+      const child = children.find((c) => c.name === name);
+      if (child === undefined) continue;
+      if (name === 'worker' && child.running()) {
+        const counts = await readCounts(`http://127.0.0.1:${args.metricsPort}/metrics`);
+        if (counts !== undefined) say(`final: ${countsLine(0, counts, undefined).replace(/^\[\s*\d+s\] /, '')}`);
+      }
+      const how = await child.stop(name === 'worker' ? WORKER_GRACE_MS + 5000 : 10_000);
+      if (how !== 0) failed = true;
+      say(`stopped ${name} (pid ${child.pid}, exit ${how})`);
+    }
+    if (kafka?.startedByUs) {
+      await kafka.stop();
+      say(`stopped Kafka on ${kafka.bootstrap}`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+let args: RunArgs;
+try {
+  if (process.argv.includes('--help')) {
+    say(RUN_USAGE);
+    process.exit(0);
+  }
+  args = parseRunArgs(process.argv.slice(2), process.env);
+} catch (err) {
+  console.error(`demo: ${(err as Error).message}\n\n${RUN_USAGE}`);
+  process.exit(2);
+}
+try {
+  process.exitCode = await main(args);
+} catch (err) {
+  console.error(`demo: ${(err as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,86 @@
+import type { Kafka } from 'kafkajs';
+import type { Logger } from '../log.js';
+import type { DemoRecord, DemoSchedule } from './schedule.js';
+
+export interface ProducerStats {
+  sent: number;
+  /** Lines sent per kind: background, or the signal they show. */
+  byKind: Record<string, number>;
+  failedSends: number;
+}
+
+export interface ProducerRun {
+  kafka: Kafka;
+  topic: string;
+  partitions: number;
+  schedule: DemoSchedule;
+  logger: Logger;
+  /** Stops the loop; the batch in flight is still sent. */
+  signal: AbortSignal;
+  tickMs?: number;
+  now?: () => number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+
+/** Creates the topic if it is missing (a worker subscribed by pattern sees it at once). */
+async function ensureTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = await admin.listTopics();
+    if (!existing.includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Sends the schedule's records to `topic` until `signal` aborts. A failed send (broker away) is
+ * logged and skipped: the demo goes on with the next tick rather than piling lines up.
+ */
+export async function runDemoProducer(run: ProducerRun): Promise<ProducerStats> {
+  const { kafka, topic, schedule, logger, signal } = run;
+  const now = run.now ?? Date.now;
+  const stats: ProducerStats = { sent: 0, byKind: {}, failedSends: 0 };
+  await ensureTopic(kafka, topic, run.partitions);
+  const producer = kafka.producer();
+  await producer.connect();
+  logger.info({ event: 'demo-started', topic }, `writing demo logs to ${topic}`);
+  let lastReport = now();
+  try {
+    while (!signal.aborted) {
+      const records = schedule.due(now());
+      if (records.length > 0) await send(records);
+      if (now() - lastReport >= 10_000) {
+        lastReport = now();
+        logger.info({ event: 'demo-progress', ...stats }, `sent ${stats.sent} lines`);
+      }
+      await sleep(run.tickMs ?? 200, signal);
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  logger.info({ event: 'demo-stopped', ...stats }, `stopped after ${stats.sent} lines`);
+  return stats;
+
+  async function send(records: DemoRecord[]): Promise<void> {
+    try {
+      await producer.send({ topic, messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) });
+      stats.sent += records.length;
+      for (const r of records) stats.byKind[r.kind] = (stats.byKind[r.kind] ?? 0) + 1;
+    } catch (err) {
+      stats.failedSends++;
+      logger.warn({ event: 'demo-send-failed', error: (err as Error).message, lines: records.length }, 'send failed: lines skipped');
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// Live rule reload: a new bank takes over between batches; the old one is closed once released.
+import { afterEach, describe, expect, it } from 'vitest';
+import { runWorker, type WorkerHandle } from '../../src/cli/worker.js';
+import { resolveConfig } from '../../src/config/config.js';
+import { loadRules } from '../../src/kb/load.js';
+import { buildBank } from '../../src/match/bank.js';
+import type { MatcherBank } from '../../src/match/types.js';
+import { brokerList, createTopic, uniqueTopicName, waitUntil } from '../support/kafka.js';
+import { kcatConsumeJson, kcatProduceRaw } from './support/kcat-io.js';
+import { memoryLogger } from './support/memory-logger.js';
+import { RULES_DIR } from './support/setup.js';
+
+describe('live rule reload', () => {
+  let worker: WorkerHandle | undefined;
+  afterEach(async () => worker?.stop('test done'));
+
+  it('swaps the bank between batches and closes the old one', async () => {
+    const { rules } = await loadRules([RULES_DIR]);
+    const rule = rules.find((r) => (r.examples?.match.length ?? 0) > 0);
+    if (rule === undefined) throw new Error('no rule with an example');
+    const text = rule.examples?.match[0]?.text ?? '';
+    const without = buildBank(rules.filter((r) => r !== rule)).bank;
+    let oldClosed = false;
+    const close = without.close.bind(without);
+    without.close = () => {
+      oldClosed = true;
+      close();
+    };
+    const banks: MatcherBank[] = [without, buildBank(rules).bank];
+
+    const input = await createTopic({ prefix: 'reload-in', partitions: 1 });
+    const output = await createTopic({ prefix: 'reload-out', partitions: 1 });
+    const config = resolveConfig('worker', {}, {
+      KAFKA_BROKERS: brokerList().join(','),
+      FAULTLINE_INPUT_TOPICS: input,
+      FAULTLINE_OUTPUT_TOPIC: output,
+      FAULTLINE_DLQ_TOPIC: `${output}-dlq`,
+      FAULTLINE_GROUP_ID: uniqueTopicName('group'),
+      FAULTLINE_FROM_BEGINNING: 'true',
+      FAULTLINE_EMIT: 'all',
+    });
+    const log = memoryLogger();
+    worker = await runWorker(config, {
+      logger: log.logger,
+      loadBank: async () => banks.shift() ?? buildBank(rules).bank,
+      tuning: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 },
+    });
+    await worker.started;
+    const idsOf = async (n: number) =>
+      waitUntil(
+        async () => {
+          const got = await kcatConsumeJson(output);
+          return got.length >= n ? got.map((m) => (JSON.parse(m.payload ?? '{}') as { faultline: { matches: { id: string }[] } }).faultline.matches.map((x) => x.id)) : undefined;
+        },
+        { timeoutMs: 60_000, what: `${n} output event(s)` },
+      );
+
+    await kcatProduceRaw(input, [{ key: 'k', value: Buffer.from(text) }]);
+    expect((await idsOf(1))[0]).not.toContain(rule.id);
+
+    expect(await worker.reload()).toBe(true);
+    expect(oldClosed).toBe(true);
+    await kcatProduceRaw(input, [{ key: 'k', value: Buffer.from(text) }]);
+    expect((await idsOf(2))[1]).toContain(rule.id);
+    expect(log.lines().some((l) => l.event === 'reload')).toBe(true);
+  }, 120_000);
+});
