@@ -70,3 +70,19 @@ export function buildRecords(background: Background, signatures: readonly string
   }
   return records;
 }
+
+/**
+ * The background without the lines some rule matches, so that only injected signatures match
+ * (the deadends regexes are broad: as loaded, case-insensitive, they match many loghub lines).
+ */
+export function withoutMatches(background: Background, matches: (line: string) => boolean): { background: Background; dropped: number } {
+  let dropped = 0;
+  const files = background.files.map((lines) =>
+    lines.filter((line) => {
+      const hit = matches(line);
+      if (hit) dropped++;
+      return !hit;
+    }),
+  );
+  return { background: { files: files.filter((f) => f.length > 0), origin: background.origin }, dropped };
+}

@@ -9,6 +9,9 @@ export interface SignalLine {
   text: string;
 }
 
+/** Incidents rotate in this order: the headline signals first, so dashboards fill with them first. */
+const ORDER: readonly Signal[] = ['pool-starvation', 'socket-exhaustion', ...SIGNALS.filter((s) => s !== 'pool-starvation' && s !== 'socket-exhaustion')];
+
 /**
  * The burst material: for each signal, every example text of every rule carrying that signal,
  * attributed to the services whose domains include the rule's domain. Signals no service can
@@ -16,7 +19,7 @@ export interface SignalLine {
  */
 export function signalCatalog(rules: readonly Rule[], services: readonly DemoService[]): Map<Signal, SignalLine[]> {
   const out = new Map<Signal, SignalLine[]>();
-  for (const signal of SIGNALS) {
+  for (const signal of ORDER) {
     const lines: SignalLine[] = [];
     for (const rule of rules) {
       if (!rule.signals.includes(signal)) continue;

@@ -11,10 +11,10 @@
  * alternations OR their branches; optional parts contribute nothing ("all"). Atoms too short to
  * be selective become "all": they vanish from an AND and make an OR useless.
  *
- * Beside the condition, each pattern gets a `trigger`: a set of atoms one of which occurs
- * whenever the condition holds, chosen to be rare (long atoms). The bank looks at a pattern's
- * condition only when one of its trigger atoms was found, so common words buried in an AND
- * cost nothing.
+ * The condition is split at its top-level OR into units, and each unit gets a `trigger`: a set
+ * of atoms one of which occurs whenever the unit holds, chosen to be rare (long atoms, not
+ * common log words). The bank looks at a unit only when one of its trigger atoms was found, so
+ * common words buried in an AND cost nothing.
  */
 import { foldTable, hasAstralCaseVariants } from './case-fold.js';
 import { isCommonAtom, isCommonPair } from './common-words.js';
@@ -39,8 +39,8 @@ export interface PrefilterOptions {
   /** Atoms shorter than this (UTF-8 bytes) are not looked for at all. */
   minAtomBytes: number;
   /**
-   * Trigger atoms shorter than this are too common: a pattern that can only be woken by one is
-   * left to the RE2.Set. Shorter atoms still narrow an AND (`\$<.*error` needs "$<" too).
+   * Trigger atoms shorter than this wake a unit only when it has no longer one. Shorter atoms
+   * still narrow an AND (`\$<.*error` needs "$<" too).
    */
   minTriggerBytes: number;
   /** Atoms are cut to this many UTF-16 code units. */
@@ -114,6 +114,9 @@ function or(items: Condition[]): Condition {
 }
 
 class Extractor {
+  /** Repetitions are analysed twice (see ofConcat); memoising keeps nested ones linear. */
+  private readonly memo = new Map<RegexNode, Info>();
+
   constructor(private readonly options: PrefilterOptions) {}
 
   atom(text: string): Condition {
@@ -133,6 +136,15 @@ class Extractor {
   }
 
   analyse(node: RegexNode): Info {
+    let info = this.memo.get(node);
+    if (info === undefined) {
+      info = this.analyseNode(node);
+      this.memo.set(node, info);
+    }
+    return info;
+  }
+
+  private analyseNode(node: RegexNode): Info {
     switch (node.type) {
       case 'empty':
         return { exact: [''] };
@@ -167,11 +179,23 @@ class Extractor {
   }
 
   private ofConcat(items: RegexNode[]): Info {
+    // x{n,m} is x x{n-1,m-1}: split off the first copy so that it can join the exact strings
+    // around it (`\\[0-9]{3}` needs one of "\\0" … "\\9"). Done once, not recursively, so
+    // nested counted repetitions cost no more.
+    const expanded = items.flatMap((i): RegexNode[] =>
+      i.type === 'repeat' && i.min >= 1 && !(i.min === 1 && i.max === 1)
+        ? [i.item, { type: 'repeat', min: i.min - 1, max: i.max === -1 ? -1 : i.max - 1, item: i.item }]
+        : [i],
+    );
+    return this.joinSequence(expanded.map((i) => this.analyse(i)));
+  }
+
+  /** The info of a concatenation, from the infos of its parts in order. */
+  private joinSequence(infos: Info[]): Info {
     let current: string[] = [''];
     let exact = true;
     const parts: Condition[] = [];
-    for (const item of items) {
-      const info = this.analyse(item);
+    for (const info of infos) {
       if ('exact' in info) {
         const product = cross(current, info.exact);
         if (product.length <= MAX_EXACT) {
@@ -202,6 +226,7 @@ class Extractor {
 
   private ofRepeat(min: number, max: number, item: RegexNode): Info {
     const info = this.analyse(item);
+    if (max === 0) return { exact: [''] };
     if (min === 0) {
       if (max === 1 && 'exact' in info && info.exact.length < MAX_EXACT) return { exact: dedupe([...info.exact, '']) };
       return { match: ALL };

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import RE2 from 're2';
+import type RE2 from 're2';
 import { describe, expect, it } from 'vitest';
 import { foldString } from '../../src/match/case-fold.js';
 import { compilePattern, re2Syntax } from '../../src/match/compile.js';
@@ -61,9 +61,19 @@ describe('extractPrefilter', () => {
     if (result.kind === 'prefilter') expect(result.trigger).toEqual([foldString(prefix)]);
   });
 
-  it('keeps two-byte atoms as conditions but never wakes on them', () => {
+  it('keeps uncommon two-byte atoms, waking on them only when nothing longer is required', () => {
     expectCondition('\\$<.*error', { and: ['$<', 'error'] }, ['error']);
-    expect(prefilterOf('W/|ETag.*mismatch')).toEqual({ kind: 'unfiltered', reason: 'no-literal' });
+    expectCondition('W/|ETag.*mismatch', { or: ['w/', { and: ['etag', 'mismatch'] }] }, ['w/', 'mismatch']);
+    // Pairs in nearly every record ("re", two digits) filter nothing: they are dropped.
+    expectCondition('re.*timeout', 'timeout');
+    expectCondition('zq.*timeout|10.*refused', { or: ['refused', { and: ['zq', 'timeout'] }] });
+    // One-character atoms never count.
+    expect(prefilterOf('6.4|a.b')).toEqual({ kind: 'unfiltered', reason: 'no-literal' });
+  });
+
+  it('splits one copy off a counted repetition so it joins the literal around it', () => {
+    expectCondition('x[ab]{2,}yz', { and: [{ or: ['xa', 'xb'] }, 'yz'] });
+    expectCondition('(abc){3}', 'abc');
   });
 
   it('leaves patterns with no required literal unfiltered', () => {

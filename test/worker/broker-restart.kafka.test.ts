@@ -23,7 +23,7 @@ describe('worker across a broker restart', () => {
       const s = await prepareScenario(20_000, 4);
       worker = startWorkerProcess(workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_LOG_LEVEL: 'debug', FAULTLINE_TEST_TUNING: TUNING }));
       const w = worker;
-      await waitUntil(() => w.logs.filter((l) => l.event === 'batch-committed').length >= 5, { timeoutMs: 90_000, what: 'five committed batches' });
+      await w.waitForBatches(5);
 
       await stopBroker();
       const committedWhileDown = w.logs.filter((l) => l.event === 'batch-committed').length;

@@ -27,10 +27,7 @@ describe('worker killed with SIGKILL', () => {
 
     const first = startWorkerProcess(env);
     workers.push(first);
-    await waitUntil(() => first.logs.filter((l) => l.event === 'batch-committed').length >= 5, {
-      timeoutMs: 90_000,
-      what: 'five committed batches',
-    });
+    await first.waitForBatches(5);
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
 

@@ -18,7 +18,7 @@ describe('worker on SIGTERM', () => {
       workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_LOG_LEVEL: 'debug', FAULTLINE_SHUTDOWN_GRACE_MS: '20000', FAULTLINE_TEST_TUNING: TUNING }),
     );
     const w = worker;
-    await waitUntil(() => w.logs.filter((l) => l.event === 'batch-committed').length >= 5, { timeoutMs: 90_000, what: 'five committed batches' });
+    await w.waitForBatches(5);
     w.child.kill('SIGTERM');
     // The worker exits 1 by itself once the grace period is over: 0 means it stopped in time.
     expect(await w.exited).toBe(0);

@@ -7,7 +7,6 @@ import { brokerList, waitUntil } from '../../support/kafka.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ENTRY = fileURLToPath(new URL('./worker-entry.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
 export interface LogLine {
   level: string;
@@ -22,16 +21,22 @@ export interface WorkerProcess {
   /** Resolves with the exit code (or the signal name) once the process ended. */
   exited: Promise<number | string>;
   waitForEvent(event: string, timeoutMs?: number): Promise<LogLine>;
+  /** Resolves once `count` batches were committed (the worker must log at debug). */
+  waitForBatches(count: number, timeoutMs?: number): Promise<void>;
   stderrText(): string;
 }
 
-/** `node dist/cli/main.js worker` if the built CLI knows the command, else the tsx entry. */
+/**
+ * `node dist/cli/main.js worker` if the built CLI knows the command, else the tsx entry — loaded
+ * with --import in this one process: the tsx CLI would run the worker in a child of its own, which
+ * a SIGKILL of the process we hold would leave running.
+ */
 function command(): string[] {
   const main = `${ROOT}dist/cli/main.js`;
   if (existsSync(main) && existsSync(`${ROOT}dist/cli/worker.js`) && /['"]worker['"]/.test(readFileSync(main, 'utf8'))) {
     return [main, 'worker'];
   }
-  return [TSX, ENTRY];
+  return ['--import', 'tsx', ENTRY];
 }
 
 export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
@@ -67,13 +72,25 @@ export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
     }
   });
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  // A timeout says what the worker was doing: the end of its log.
+  const explain = (err: unknown): never => {
+    const tail = raw.split('\n').slice(-15).join('\n');
+    throw new Error(`${(err as Error).message}\n--- worker stderr (end) ---\n${tail}`);
+  };
   return {
     child,
     logs,
     exited,
     stderrText: () => raw,
     waitForEvent: (event, timeoutMs = 60_000) =>
-      waitUntil(() => logs.find((l) => l.event === event), { timeoutMs, intervalMs: 100, what: `worker log event "${event}"` }),
+      waitUntil(() => logs.find((l) => l.event === event), { timeoutMs, intervalMs: 100, what: `worker log event "${event}"` }).catch(explain),
+    waitForBatches: async (count, timeoutMs = 90_000) => {
+      await waitUntil(() => logs.filter((l) => l.event === 'batch-committed').length >= count, {
+        timeoutMs,
+        intervalMs: 50,
+        what: `${count} committed batches`,
+      }).catch(explain);
+    },
   };
 }
 
