@@ -12,15 +12,16 @@ declare -A PACKAGE_OF=(
   [mvn]=maven
   [kcat]=kcat
   [promtool]=prometheus
+  [kubectl]=kubernetes-client
 )
 
 missing=()
-for tool in java mvn kcat promtool; do
+for tool in java mvn kcat promtool kubectl; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$tool]}")
 done
 
 if ((${#missing[@]} == 0)); then
-  echo "install-system-deps: java, mvn, kcat, promtool already installed"
+  echo "install-system-deps: java, mvn, kcat, promtool, kubectl already installed"
   exit 0
 fi
 
@@ -61,7 +62,7 @@ if ! { "${SUDO[@]}" apt-get update -qq &&
 fi
 rm -f "$apt_log"
 
-for tool in java mvn kcat promtool; do
+for tool in java mvn kcat promtool kubectl; do
   command -v "$tool" >/dev/null 2>&1 || { echo "install-system-deps: $tool still missing after install" >&2; exit 1; }
 done
 echo "install-system-deps: done"

@@ -236,9 +236,13 @@ class Extractor {
   }
 }
 
-/** How rarely an atom is expected in a log record: longer is rarer, common words are not. */
+/**
+ * How rarely an atom is expected in a log record: longer is rarer; a piece of a common log word
+ * ranks below any other atom of two bytes or more, the longer of two such pieces first.
+ */
 function rarity(atom: string): number {
-  return isCommonAtom(atom) ? 2 : Math.min(utf8Length(atom), 16);
+  const bytes = Math.min(utf8Length(atom), 16);
+  return isCommonAtom(atom) ? 1 + bytes / 32 : bytes;
 }
 
 /** Prefers atom sets whose commonest atom is rarest, then smaller sets. */

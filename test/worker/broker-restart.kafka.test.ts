@@ -21,7 +21,7 @@ describe('worker across a broker restart', () => {
     `recovers and finishes (${restartable ? 'scripts/kafka broker' : `skipped: a ${kafkaBroker().source} broker cannot be restarted by tests`})`,
     async () => {
       const s = await prepareScenario(20_000, 4);
-      worker = startWorkerProcess(workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_LOG_LEVEL: 'debug', FAULTLINE_TEST_TUNING: TUNING }));
+      worker = startWorkerProcess(workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_LOG_LEVEL: 'debug', FAULTLINE_TUNING: TUNING }));
       const w = worker;
       await w.waitForBatches(5);
 

@@ -2,7 +2,7 @@
 // topic (--emit all: unmatched records too) and the DLQ; repeats are limited to the batches that
 // were in flight, after the last committed offsets.
 import { afterEach, describe, expect, it } from 'vitest';
-import { committedOffsets, waitUntil } from '../support/kafka.js';
+import { committedOffsets } from '../support/kafka.js';
 import { checkAccounted, offsetOf, partitionOf, readWritten } from './support/accounting.js';
 import { prepareScenario, waitForCommitsAtEnd, workerEnv } from './support/setup.js';
 import { killWorker, startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
@@ -23,7 +23,7 @@ describe('worker killed with SIGKILL', () => {
 
   it('accounts for every record after a restart', async () => {
     const s = await prepareScenario(20_000, 2);
-    const env = workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_LOG_LEVEL: 'debug', FAULTLINE_TEST_TUNING: TUNING });
+    const env = workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_LOG_LEVEL: 'debug', FAULTLINE_TUNING: TUNING });
 
     const first = startWorkerProcess(env);
     workers.push(first);

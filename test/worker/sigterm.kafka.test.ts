@@ -1,6 +1,6 @@
 // (3) SIGTERM mid-run: exit 0 within the grace period, with exactly what was written committed.
 import { afterEach, describe, expect, it } from 'vitest';
-import { committedOffsets, waitUntil } from '../support/kafka.js';
+import { committedOffsets } from '../support/kafka.js';
 import { readWritten, writtenCoords } from './support/accounting.js';
 import { checkDeadLetters, checkOutputs, type Placed } from './support/expectations.js';
 import { prepareScenario, workerEnv } from './support/setup.js';
@@ -15,7 +15,7 @@ describe('worker on SIGTERM', () => {
   it('finishes the batch in hand, commits it and exits 0', async () => {
     const s = await prepareScenario(20_000, 3);
     worker = startWorkerProcess(
-      workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_LOG_LEVEL: 'debug', FAULTLINE_SHUTDOWN_GRACE_MS: '20000', FAULTLINE_TEST_TUNING: TUNING }),
+      workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_LOG_LEVEL: 'debug', FAULTLINE_SHUTDOWN_GRACE_MS: '20000', FAULTLINE_TUNING: TUNING }),
     );
     const w = worker;
     await w.waitForBatches(5);

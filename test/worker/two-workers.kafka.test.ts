@@ -19,7 +19,7 @@ describe('two workers in one group', () => {
 
   it('split the partitions and together produce the same result as one', async () => {
     const s = await createScenarioTopics(4);
-    const env = workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_TEST_TUNING: TUNING });
+    const env = workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_TUNING: TUNING });
     const a = startWorkerProcess({ ...env, FAULTLINE_CLIENT_ID: 'worker-a' });
     workers.push(a);
     await a.waitForEvent('group-joined');
