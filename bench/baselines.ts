@@ -13,19 +13,27 @@ export interface BaselineResult extends BaselineReport {
   kind: BaselineKind;
   /** Set when the worker had to be stopped: one record took longer than the grace time. */
   timedOut?: boolean;
+  /** Lines the engine printed (re2-wasm: one per failed allocation). */
+  outputLines?: number;
 }
 
 /** Workers do not inherit tsx's loader: start them through a one-line module that registers it. */
 function tsWorker(file: URL, workerData: unknown): Worker {
   const api = import.meta.resolve('tsx/esm/api');
   const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(file.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { workerData });
+  // Own stdio: re2-wasm prints a line per failed allocation; only the count is reported.
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { workerData, stdout: true, stderr: true });
 }
 
 function inWorker(kind: WorkerBaselineKind, rules: string[][], records: string[], budgetMs: number): Promise<BaselineResult> {
   const progress = new SharedArrayBuffer(4);
   const job: BaselineJob = { kind, rules, records, budgetMs, progress };
   const worker = tsWorker(new URL('./baseline-worker.ts', import.meta.url), job);
+  let outputLines = 0;
+  for (const stream of [worker.stdout, worker.stderr]) {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => (outputLines += chunk.split('\n').length - 1));
+  }
   const started = performance.now();
   const stopped = (extra: Partial<BaselineResult>): BaselineResult => ({
     kind,
@@ -34,6 +42,7 @@ function inWorker(kind: WorkerBaselineKind, rules: string[][], records: string[]
     matches: 0,
     compiled: 0,
     skipped: 0,
+    outputLines,
     ...extra,
   });
   return new Promise((resolve) => {
@@ -44,7 +53,7 @@ function inWorker(kind: WorkerBaselineKind, rules: string[][], records: string[]
     worker.once('message', (report: BaselineReport) => {
       clearTimeout(timer);
       void worker.terminate();
-      resolve({ kind, ...report });
+      resolve({ kind, ...report, outputLines });
     });
     worker.once('error', (err) => {
       clearTimeout(timer);

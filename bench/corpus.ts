@@ -16,24 +16,29 @@ export interface Background {
 }
 
 export function loadBackground(): Background {
-  if (existsSync(LOGHUB_DIR)) {
+  if (existsSync(LOGHUB_DIR) && process.env.BENCH_GENERATED !== '1') {
     const names = readdirSync(LOGHUB_DIR).filter((f) => f.endsWith('.log')).sort();
     return {
       files: names.map((f) => readFileSync(`${LOGHUB_DIR}/${f}`, 'utf8').split('\n').filter((l) => l.length > 0)),
       origin: `loghub (${names.length} files in ${LOGHUB_DIR})`,
     };
   }
-  return { files: [generatedLines(4000, 3)], origin: `generated log lines (${LOGHUB_DIR} not found)` };
+  const why = process.env.BENCH_GENERATED === '1' ? 'BENCH_GENERATED=1' : `${LOGHUB_DIR} not found`;
+  return { files: [generatedLines(4000, 3)], origin: `generated log lines (${why})` };
 }
 
 function generatedLines(count: number, seed: number): string[] {
   const random = seededRandom(seed);
   const levels = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'ERROR'];
-  const parts = ['request', 'served', 'in', 'ms', 'user', 'session', 'opened', 'closed', 'for', 'block', 'replica', 'sent', 'bytes', 'to', 'host', 'worker', 'heartbeat', 'ok', 'scheduled', 'task', 'queue', 'depth', 'cache', 'hit', 'miss'];
+  const parts = (
+    'request served in ms user session opened closed for block replica sent bytes to host worker ' +
+    'heartbeat ok scheduled task queue depth cache hit miss'
+  ).split(' ');
   return Array.from({ length: count }, (_, i) => {
     const words = Array.from({ length: 6 + Math.floor(random() * 14) }, () => pickOne(parts, random)).join(' ');
     const n = Math.floor(random() * 100000);
-    return `2024-05-0${1 + (i % 9)} 12:${String(i % 60).padStart(2, '0')}:07,${n % 1000} ${pickOne(levels, random)} [svc-${n % 17}] ${words} id=${n}`;
+    const time = `2024-05-0${1 + (i % 9)} 12:${String(i % 60).padStart(2, '0')}:07,${n % 1000}`;
+    return `${time} ${pickOne(levels, random)} [svc-${n % 17}] ${words} id=${n}`;
   });
 }
 
@@ -75,7 +80,10 @@ export function buildRecords(background: Background, signatures: readonly string
  * The background without the lines some rule matches, so that only injected signatures match
  * (the deadends regexes are broad: as loaded, case-insensitive, they match many loghub lines).
  */
-export function withoutMatches(background: Background, matches: (line: string) => boolean): { background: Background; dropped: number } {
+export function withoutMatches(
+  background: Background,
+  matches: (line: string) => boolean,
+): { background: Background; dropped: number } {
   let dropped = 0;
   const files = background.files.map((lines) =>
     lines.filter((line) => {

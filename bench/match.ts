@@ -4,8 +4,9 @@
  * For banks of 100, 1,000 and all (2,522 deadends) rules: bank build time, records/s and MB/s
  * (wall clock, and per CPU second: steadier when the machine is shared), RSS, and the same
  * corpus through V8 RegExp, re2 and re2-wasm one rule at a time, as ratios. Every loop is bounded
- * by a time budget; baselines run in workers that are stopped if a regex hangs. Ends with a
- * Markdown table for the README.
+ * by a time budget; the V8 and re2-wasm baselines run in workers, stopped if a regex hangs. Ends with a
+ * Markdown table for the README. BENCH_GENERATED=1 uses generated rules and background (what a
+ * fresh clone without ../shared gets).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -49,7 +50,8 @@ function baselineRate(b: BaselineResult): number | null {
 
 function describeBaseline(b: BaselineResult, bankRate: number): string {
   if (b.timedOut) return `timed out after ${b.records} records`;
-  if (b.died !== undefined) return `died after ${b.records} records (${b.died.slice(0, 60)})`;
+  const printed = b.outputLines ? `; it printed ${b.outputLines} error lines` : '';
+  if (b.died !== undefined) return `died after ${b.records} records (${b.died.slice(0, 60)}${printed})`;
   const rate = baselineRate(b) as number;
   const skipped = b.skipped > 0 ? `, ${b.skipped} regexes skipped` : '';
   return `${fmtInt(rate)} rec/s (bank ${fmtRatio(bankRate / rate)}${skipped})`;
@@ -60,7 +62,12 @@ async function measureSize(all: readonly BenchRule[], size: number, background: 
   const chosen = size >= all.length ? [...all] : sampleInOrder(all, size, seededRandom(size));
   const rules = chosen.map((c) => c.rule);
   const signatures = chosen.flatMap((c) => (c.signature === undefined ? [] : [c.signature]));
-  const records = buildRecords(background, signatures, { count: RECORDS, targetBytes: RECORD_BYTES, signatureShare: SIGNATURE_SHARE, seed: 11 });
+  const records = buildRecords(background, signatures, {
+    count: RECORDS,
+    targetBytes: RECORD_BYTES,
+    signatureShare: SIGNATURE_SHARE,
+    seed: 11,
+  });
   const bytes = records.reduce((n, r) => n + Buffer.byteLength(r, 'utf8'), 0);
 
   const { bank, problems } = buildBank(rules);
@@ -83,7 +90,11 @@ async function measureSize(all: readonly BenchRule[], size: number, background: 
       `built in ${stats.buildMs.toFixed(0)} ms; ${fmtInt(rate.wall)} rec/s wall, ${fmtInt(rate.cpu)} rec/s per CPU-s` +
       (full ? `; RSS ${probe.rssMb} MB in a fresh process holding KB, bank and corpus (${probe.rssBeforeBankMb} MB before the bank)` : ''),
   );
-  console.log(`  corpus: ${records.length} records, ${(bytes / records.length).toFixed(0)} B avg; ${(matches / records.length).toFixed(3)} matches/record, ${((recordsWithMatch / records.length) * 100).toFixed(1)}% of records match`);
+  const share = ((recordsWithMatch / records.length) * 100).toFixed(1);
+  console.log(
+    `  corpus: ${records.length} records, ${(bytes / records.length).toFixed(0)} B avg; ` +
+      `${(matches / records.length).toFixed(3)} matches/record, ${share}% of records match`,
+  );
 
   const regexes = rules.map((r) => r.patterns.map((p) => p.regex));
   const baselines: BaselineResult[] = [];
@@ -120,6 +131,10 @@ function rssProbe(size: number): Probe {
   return JSON.parse(out.trim().split('\n').pop() as string) as Probe;
 }
 
+function signed(n: number): string {
+  return `${n >= 0 ? '+' : ''}${n.toFixed(0)}`;
+}
+
 function table(results: SizeResult[]): string {
   const cell = (r: SizeResult, kind: BaselineKind): string => {
     const b = r.baselines.find((x) => x.kind === kind);
@@ -134,7 +149,8 @@ function table(results: SizeResult[]): string {
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(
       (r) =>
-        `| ${fmtInt(r.rules)} | ${r.buildMs.toFixed(0)} ms | ${fmtInt(r.wallRate)} | ${r.mbPerSec.toFixed(0)} | ${fmtInt(r.cpuRate)} | ${r.rssMb.toFixed(0)} MB (+${r.bankRssMb.toFixed(0)}) | ${cell(r, 'v8')} | ${cell(r, 're2')} | ${cell(r, 're2-wasm')} |`,
+        `| ${fmtInt(r.rules)} | ${r.buildMs.toFixed(0)} ms | ${fmtInt(r.wallRate)} | ${r.mbPerSec.toFixed(0)} | ${fmtInt(r.cpuRate)} ` +
+        `| ${r.rssMb.toFixed(0)} MB (${signed(r.bankRssMb)}) | ${cell(r, 'v8')} | ${cell(r, 're2')} | ${cell(r, 're2-wasm')} |`,
     ),
   ];
   const skipped = results.flatMap((r) => r.baselines.filter((b) => b.skipped > 0).map((b) => `${b.kind} at ${r.rules} rules: ${b.skipped}`));
@@ -144,7 +160,8 @@ function table(results: SizeResult[]): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  console.log(`faultline matcher bench — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`faultline matcher bench — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${load()}`);
   const source = await loadBenchRules();
   const background = loadBackground();
   console.log(`rules: ${source.rules.length} from ${source.origin}; ${source.problems.length} load problems`);
@@ -193,7 +210,7 @@ async function main(): Promise<void> {
   console.log(`  raw background (${(raw.recordsWithMatch * 100).toFixed(0)}% of records match): ${fmtInt(raw.wallRate)} rec/s wall, ${fmtInt(raw.cpuRate)} per CPU-s`);
 
   console.log(`\n${table(results)}`);
-  console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s, load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s, load average at end ${load()})`);
 }
 
 await main();

@@ -29,4 +29,12 @@ const { bank } = buildBank(rules);
 for (let pass = 0; pass < 3; pass++) for (const r of records) bank.match(r);
 gc();
 const after = process.memoryUsage();
-console.log(JSON.stringify({ rules: bank.stats.rules, rssBeforeBankMb: mb(beforeBank), rssMb: mb(after.rss), heapUsedMb: mb(after.heapUsed), externalMb: mb(after.external) }));
+console.log(
+  JSON.stringify({
+    rules: bank.stats.rules,
+    rssBeforeBankMb: mb(beforeBank),
+    rssMb: mb(after.rss),
+    heapUsedMb: mb(after.heapUsed),
+    externalMb: mb(after.external),
+  }),
+);

@@ -13,7 +13,12 @@ export interface LoopReport {
 }
 
 /** Stops after `budgetMs`; `onRecord` hears the running count (progress for a watchdog). */
-export function ruleByRule(rules: Tester[][], records: readonly string[], budgetMs: number, onRecord: (done: number) => void = () => undefined): LoopReport {
+export function ruleByRule(
+  rules: Tester[][],
+  records: readonly string[],
+  budgetMs: number,
+  onRecord: (done: number) => void = () => undefined,
+): LoopReport {
   let matches = 0;
   let done = 0;
   const started = performance.now();
@@ -32,13 +37,17 @@ export function ruleByRule(rules: Tester[][], records: readonly string[], budget
       if (performance.now() - started > budgetMs) break;
     }
   } catch (err) {
-    return { records: done, ms: performance.now() - started, matches, died: err instanceof Error ? err.message : String(err) };
+    const died = err instanceof Error ? err.message : String(err);
+    return { records: done, ms: performance.now() - started, matches, died };
   }
   return { records: done, ms: performance.now() - started, matches };
 }
 
 /** Compiles each rule's regexes with `compile`; those it cannot compile are left out and counted. */
-export function compileRules(rules: string[][], compile: (regex: string) => Tester | null): { testers: Tester[][]; compiled: number; skipped: number } {
+export function compileRules(
+  rules: string[][],
+  compile: (regex: string) => Tester | null,
+): { testers: Tester[][]; compiled: number; skipped: number } {
   let compiled = 0;
   let skipped = 0;
   const testers = rules.map((patterns) =>

@@ -63,6 +63,7 @@ export class KafkajsGroupSource implements GroupSource {
   private async launch(): Promise<void> {
     const handler = this.handler;
     if (handler === undefined) throw new Error('no batch handler');
+    const stopping = this.stopping.signal;
     const consumer = this.createConsumer();
     this.consumer = consumer;
     try {
@@ -79,9 +80,9 @@ export class KafkajsGroupSource implements GroupSource {
       await consumer.disconnect().catch(() => undefined);
       throw err;
     }
-    // stop() came while we were joining: it could not see this consumer yet.
-    if (this.stopping.signal.aborted && this.consumer === consumer) {
-      this.consumer = undefined;
+    // stop() came while this consumer was starting: its disconnect may have raced run().
+    if (stopping.aborted) {
+      if (this.consumer === consumer) this.consumer = undefined;
       await consumer.disconnect();
     }
   }

@@ -26,8 +26,12 @@ export interface BankOptions extends Partial<PrefilterOptions> {
   setChunkSize?: number;
 }
 
-/** Measured: one Set of ~100 deadends patterns stays well inside RE2's memory budget. */
-const DEFAULT_SET_CHUNK = 64;
+/**
+ * Patterns per RE2.Set. Measured with deadends patterns on 556-byte records: per pattern and
+ * record 0.29 µs in Sets of 4, 0.16 µs in Sets of 16, 0.25 µs in 32, 4.4 µs in 256 (the Set's
+ * DFA thrashes), and 1,024 do not compile at all; one regex alone costs ~1 µs.
+ */
+const DEFAULT_SET_CHUNK = 16;
 
 interface CompiledPattern {
   re: RE2;

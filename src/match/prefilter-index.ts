@@ -38,6 +38,16 @@ function holds(c: Compiled, found: LiteralScanner): boolean {
   return false;
 }
 
+/**
+ * The same condition with an AND's trigger atoms moved last: a woken unit's trigger is known to
+ * be present, so the other atoms decide, and checking them first ends a failing AND sooner.
+ */
+function checkOthersFirst(c: Compiled, trigger: ReadonlySet<number>): Compiled {
+  if (c.kind !== AND) return c;
+  const isTrigger = (item: Compiled): boolean => item.kind === ATOM && trigger.has(item.atom);
+  return new Compiled(AND, -1, [...c.items.filter((i) => !isTrigger(i)), ...c.items.filter(isTrigger)]);
+}
+
 export class PrefilterIndex {
   readonly atoms: number;
   private readonly scanner: LiteralScanner;
@@ -85,7 +95,7 @@ export class PrefilterIndex {
           (compiled.kind === OR && compiled.items.every((c) => c.kind === ATOM) && compiled.items.length === trigger.length);
         const u = unitPattern.length;
         unitPattern.push(p.id);
-        this.unitCondition.push(sufficient ? null : compiled);
+        this.unitCondition.push(sufficient ? null : checkOthersFirst(compiled, new Set(trigger)));
         for (const a of trigger) (wakeLists[a] ??= []).push(u);
       }
     }

@@ -304,7 +304,10 @@ export type PrefilterResult =
  * `internalSource` (node-re2 rewrites some JavaScript spellings before RE2 sees them) — or why
  * it has none.
  */
-export function extractPrefilter(re2Pattern: string, options: PrefilterOptions = DEFAULT_PREFILTER_OPTIONS): PrefilterResult {
+export function extractPrefilter(
+  re2Pattern: string,
+  options: PrefilterOptions = DEFAULT_PREFILTER_OPTIONS,
+): PrefilterResult {
   let tree: RegexNode;
   try {
     tree = parseRe2(re2Pattern);

@@ -14,7 +14,12 @@ const RETRIED_NAMESPACES: ReadonlySet<string> = new Set(['Connection', 'BrokerPo
  * or answers by design (the sink replaces its producer after a failed send, so bounded retries
  * do not endanger idempotence).
  */
-const COVERED_MESSAGES: readonly string[] = ['Crash: ', 'Restarting the consumer', 'Limiting retries for the idempotent producer'];
+const COVERED_MESSAGES: readonly string[] = [
+  'Crash: ',
+  'Restarting the consumer',
+  'The group is rebalancing, re-joining',
+  'Limiting retries for the idempotent producer',
+];
 
 /** How much kafkajs should log, given the worker's level: its debug output is per request. */
 export function kafkaVerbosity(logger: Logger): KafkaLogLevel {

@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import { abortableSleep, Backoff } from '../kafka/backoff.js';
 import { describeTopicSpec, resolveTopics, sameTopics, type TopicSpec } from '../kafka/topic-spec.js';
-import type { ClusterAdmin, GroupSource, SourceListener, Sink } from '../kafka/types.js';
+import type { BatchHandler, ClusterAdmin, GroupSource, SourceListener, Sink } from '../kafka/types.js';
 import type { PipelineObserver } from '../pipeline/observer.js';
 import type { BankHolder } from './bank-holder.js';
 import { createBatchHandler } from './batch-handler.js';
@@ -149,7 +149,8 @@ export class Worker {
       const backoff = new Backoff(1000, 30_000);
       while (!this.stopping.signal.aborted) {
         try {
-          await this.parts.sink.connect();
+          // The producer connects on its first write: a SIGTERM while Kafka is away at start-up
+          // then waits for one short topic listing at most, not for a producer's retries.
           await this.refreshTopics(handler, true);
           break;
         } catch (err) {
@@ -182,13 +183,16 @@ export class Worker {
 
   private enqueue(task: () => Promise<void>): void {
     this.chain = this.chain.then(task).catch((err: unknown) => {
-      this.deps.logger.warn({ event: 'topic-check-failed', error: (err as Error).message }, 'could not check the input topics: will retry');
+      // Checked again at the next interval; an outage is logged once, by the connection state.
+      this.connection.unreachable((err as Error).message);
+      this.deps.logger.debug({ event: 'topic-check-failed', error: (err as Error).message }, 'could not check the input topics: will retry');
     });
   }
 
-  private async refreshTopics(handler: Parameters<GroupSource['start']>[1], first: boolean): Promise<void> {
+  private async refreshTopics(handler: BatchHandler, first: boolean): Promise<void> {
     if (this.stopping.signal.aborted) return;
     const available = await this.parts.admin.listTopics();
+    this.connection.reachable();
     const { topics, missing } = resolveTopics(this.settings.topics, available, [this.settings.outputTopic, this.settings.dlqTopic]);
     if (first) this.checkOwnTopics(available);
     if (this.subscribed !== undefined && sameTopics(topics, this.subscribed)) return;
@@ -207,6 +211,8 @@ export class Worker {
     if (this.subscribed !== undefined) {
       this.deps.logger.info({ event: 'resubscribe', from: this.subscribed, to: topics }, 'input topics changed: re-subscribing');
       await this.source.stop();
+      // If the start below fails, the next check must start again, whatever the topics.
+      this.subscribed = undefined;
     }
     if (this.stopping.signal.aborted) return;
     this.deps.logger.info({ event: 'subscribe', topics }, `consuming ${topics.length} topic(s)`);

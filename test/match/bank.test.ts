@@ -75,6 +75,38 @@ describe('buildBank', () => {
     expect(() => bank.match('x')).toThrow(/closed/);
   });
 
+  it('equals testing each rule’s regexes one by one on a large corpus with pieces of signatures', () => {
+    // Few runs of big banks: hundreds of rules, hundreds of texts each, made of whole samples,
+    // slices of samples (near misses), samples of two rules run together, noise and newlines.
+    const textArb = (count: number) =>
+      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat({ max: 3 }), noiseArb, fc.infiniteStream(fc.nat()), noiseArb), {
+        minLength: count,
+        maxLength: count,
+      });
+    fc.assert(
+      fc.property(fc.array(fc.array(treeArb, { minLength: 1, maxLength: 3 }), { minLength: 150, maxLength: 300 }), textArb(300), (trees, specs) => {
+        const rules = trees.map((patterns, i) => makeRule(`big/${i}`, patterns.map(print)));
+        const { bank } = buildBank(rules);
+        const reference = new ReferenceMatcher(rules);
+        for (const [a, b, cut, shape, before, choices, after] of specs) {
+          const it = choices[Symbol.iterator]();
+          const pick = (n: number): number => (it.next().value as number) % Math.max(n, 1);
+          const sampleOf = (k: number): string => {
+            const ruleTrees = trees[k % trees.length] as (typeof trees)[number];
+            return sample(ruleTrees[k % ruleTrees.length] as (typeof ruleTrees)[number], pick);
+          };
+          const first = sampleOf(a);
+          const middle =
+            shape === 0 ? first : shape === 1 ? first.slice(cut % (first.length + 1)) : shape === 2 ? first.slice(0, cut % (first.length + 1)) : `${first}\n${sampleOf(b)}`;
+          const text = before + middle + after;
+          expect(bank.match(text), JSON.stringify(text)).toEqual(reference.match(text));
+        }
+        bank.close();
+      }),
+      { numRuns: 4 },
+    );
+  }, 300_000);
+
   it('equals testing each rule’s regexes one by one on a generated corpus', () => {
     const ruleArb = fc.array(treeArb, { minLength: 1, maxLength: 3 });
     fc.assert(

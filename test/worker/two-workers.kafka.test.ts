@@ -2,10 +2,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitUntil } from '../support/kafka.js';
 import { checkAccounted, readWritten } from './support/accounting.js';
-import { createScenarioTopics, produceScenario, waitForCommitsAtEnd, workerEnv } from './support/setup.js';
+import { partitionOf } from './support/accounting.js';
+import { createScenarioTopics, prepareScenario, produceScenario, waitForCommitsAtEnd, workerEnv } from './support/setup.js';
 import { killWorker, startWorkerProcess, type LogLine, type WorkerProcess } from './support/worker-process.js';
 
 const TUNING = JSON.stringify({ sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 });
+/** Small fetches: many batches per partition, so that the second worker joins mid-run. */
+const SMALL_BATCHES = JSON.stringify({ sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, maxBytesPerPartition: 16_384 });
+/** A kafkajs batch holds whole producer batches (kcat: <= 100 records) up to 16 KiB of records. */
+const MAX_BATCH_RECORDS = 300;
 
 function lastJoin(w: WorkerProcess): LogLine | undefined {
   return w.logs.filter((l) => l.event === 'group-joined').at(-1);
@@ -43,5 +48,26 @@ describe('two workers in one group', () => {
     const duplicates = checkAccounted(s, await readWritten(s), true);
     // No rebalance happened while records flowed: each record was handled by exactly one worker.
     expect(duplicates).toEqual([]);
+  }, 300_000);
+
+  it('lose nothing when the second one joins mid-run, repeating at most a batch per partition', async () => {
+    const s = await prepareScenario(20_000, 6);
+    const env = workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_LOG_LEVEL: 'debug', FAULTLINE_TUNING: SMALL_BATCHES });
+    const a = startWorkerProcess({ ...env, FAULTLINE_CLIENT_ID: 'worker-a' });
+    workers.push(a);
+    await a.waitForBatches(5);
+    const b = startWorkerProcess({ ...env, FAULTLINE_CLIENT_ID: 'worker-b' });
+    workers.push(b);
+    await waitForCommitsAtEnd(s, 180_000);
+    for (const w of [a, b]) w.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    expect(await b.exited).toBe(0);
+    // The group did rebalance while records flowed, and B took part of the work.
+    expect(a.logs.filter((l) => l.event === 'rebalance').length).toBeGreaterThan(0);
+    expect(b.logs.filter((l) => l.event === 'batch-committed').length).toBeGreaterThan(0);
+    const duplicates = checkAccounted(s, await readWritten(s), true);
+    for (const p of s.ends.keys()) {
+      expect(duplicates.filter((c) => partitionOf(c) === p).length, `repeats in partition ${p}`).toBeLessThanOrEqual(MAX_BATCH_RECORDS);
+    }
   }, 300_000);
 });

@@ -129,11 +129,26 @@ function caseVariants(c: string): string[] {
   return [...out];
 }
 
+/** How many copies a sample takes for each quantifier (bounded for the unbounded ones). */
+const REPEAT_COUNTS: Record<Extract<Tree, { kind: 'repeat' }>['op'], [number, number]> = {
+  '*': [0, 3],
+  '+': [1, 3],
+  '?': [0, 1],
+  '{2}': [2, 2],
+  '{1,}': [1, 3],
+  '{0,2}': [0, 2],
+  '{1,3}': [1, 3],
+};
+
 /** A string the tree matches (anchors aside), choices made by `pick`. */
 export function sample(t: Tree, pick: (n: number) => number, fold = false): string {
   switch (t.kind) {
     case 'lit':
-      return fold ? Array.from(t.text, (c) => { const v = caseVariants(c); return v[pick(v.length)] as string; }).join('') : t.text;
+      if (!fold) return t.text;
+      return Array.from(t.text, (c) => {
+        const variants = caseVariants(c);
+        return variants[pick(variants.length)] as string;
+      }).join('');
     case 'class': {
       const members = Array.from(t.spec.members);
       return members[pick(members.length)] as string;
@@ -147,8 +162,7 @@ export function sample(t: Tree, pick: (n: number) => number, fold = false): stri
     case 'group':
       return sample(t.item, pick, fold || t.style === 'fold' || t.style === 'foldInside');
     case 'repeat': {
-      const counts: Record<string, [number, number]> = { '*': [0, 3], '+': [1, 3], '?': [0, 1], '{2}': [2, 2], '{1,}': [1, 3], '{0,2}': [0, 2], '{1,3}': [1, 3] };
-      const [lo, hi] = counts[t.op] as [number, number];
+      const [lo, hi] = REPEAT_COUNTS[t.op];
       const n = lo + pick(hi - lo + 1);
       let out = '';
       for (let i = 0; i < n; i++) out += sample(t.item, pick, fold);
@@ -162,16 +176,21 @@ const wordArb = fc.oneof(
   { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 4, unit: fc.constantFrom(...'ab-.{}[]()|*+?^$\\/ Kkſ'.split('')) }) },
 );
 
+const spellingArb = fc.constantFrom<'plain' | 'hex' | 'quote'>('plain', 'plain', 'hex', 'quote');
+const anchorArb = fc.constantFrom<'^' | '$' | '\\b' | '\\B'>('^', '$', '\\b', '\\B');
+const groupArb = fc.constantFrom<'capture' | 'plain' | 'named' | 'fold' | 'foldInside'>('capture', 'plain', 'named', 'fold', 'foldInside');
+const repeatArb = fc.constantFrom<'*' | '+' | '?' | '{2}' | '{1,}' | '{0,2}' | '{1,3}'>('*', '+', '?', '{2}', '{1,}', '{0,2}', '{1,3}');
+
 export const treeArb: fc.Arbitrary<Tree> = fc.letrec<{ tree: Tree }>((tie) => ({
   tree: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    { weight: 6, arbitrary: fc.record({ kind: fc.constant('lit' as const), text: wordArb, spelling: fc.constantFrom('plain' as const, 'plain' as const, 'hex' as const, 'quote' as const) }) },
+    { weight: 6, arbitrary: fc.record({ kind: fc.constant('lit' as const), text: wordArb, spelling: spellingArb }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('class' as const), spec: fc.constantFrom(...CLASSES) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('anchor' as const), text: fc.constantFrom('^' as const, '$' as const, '\\b' as const, '\\B' as const) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('anchor' as const), text: anchorArb }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('concat' as const), items: fc.array(tie('tree'), { minLength: 2, maxLength: 4 }) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('alt' as const), items: fc.array(tie('tree'), { minLength: 2, maxLength: 3 }) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('group' as const), style: fc.constantFrom('capture' as const, 'plain' as const, 'named' as const, 'fold' as const, 'foldInside' as const), item: tie('tree') }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('repeat' as const), op: fc.constantFrom('*' as const, '+' as const, '?' as const, '{2}' as const, '{1,}' as const, '{0,2}' as const, '{1,3}' as const), lazy: fc.boolean(), item: tie('tree') }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('group' as const), style: groupArb, item: tie('tree') }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('repeat' as const), op: repeatArb, lazy: fc.boolean(), item: tie('tree') }) },
   ),
 })).tree;
 

@@ -1,5 +1,9 @@
 // Shared set-up of the worker's Kafka tests: the generated input on fresh topics, and the
 // worker's configuration for them.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { resolveConfig, type Config } from '../../../src/config/config.js';
 import { loadRules } from '../../../src/kb/load.js';
 import { brokerList, committedOffsets, createTopic, uniqueTopicName, waitUntil } from '../../support/kafka.js';
@@ -9,7 +13,19 @@ import { generateMixedRecords, type MixedRecord } from './mixed-records.js';
 
 export { memoryLogger } from './memory-logger.js';
 
-export const RULES_DIR = 'rules';
+/**
+ * A copy of rules/ taken once per test file: the expectations and the worker must see the same
+ * rules even while someone edits rules/.
+ */
+export const RULES_DIR = snapshotRules();
+
+function snapshotRules(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-rules-'));
+  cpSync(fileURLToPath(new URL('../../../rules', import.meta.url)), dir, { recursive: true });
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** Small, so that poison records stay small too (the option's minimum is 256). */
 export const MAX_RECORD_BYTES = 4096;
 
