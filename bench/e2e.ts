@@ -32,7 +32,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const TARGET_RATIO = 0.6;
 const TARGET_RSS_MB = 300;
 /** Both consumers read with the same client settings; only what they do per batch differs. */
-const FETCH = { maxBytesPerPartition: 1024 * 1024, maxWaitTimeInMs: 1000, partitionsConsumedConcurrently: 2 };
+const FETCH = { maxBytesPerPartition: 512 * 1024, maxWaitTimeInMs: 1000, partitionsConsumedConcurrently: 2 };
 
 interface PhaseResult {
   records: number;

@@ -20,10 +20,16 @@ import { Worker } from '../worker/worker.js';
  * code, or through FAULTLINE_TUNING as JSON for `faultline worker`).
  */
 export interface WorkerTuning {
+  /** How often the topic list is checked for new topics matching an input pattern. */
   topicRefreshMs: number;
+  /** Partitions of one fetch worked on at once: one plans while another waits for its writes. */
   partitionsConsumedConcurrently: number;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /**
+   * Bytes fetched per partition per request. 512 KiB measured as fast as 1 MiB on
+   * `npm run bench:e2e`, with half the p99 batch latency and less memory in flight.
+   */
   maxBytesPerPartition: number;
   /** Largest value written to Kafka (the broker default message.max.bytes is 1 MiB). */
   maxWriteBytes: number;
@@ -34,7 +40,7 @@ export const DEFAULT_TUNING: WorkerTuning = {
   partitionsConsumedConcurrently: 2,
   sessionTimeoutMs: 30_000,
   heartbeatIntervalMs: 3000,
-  maxBytesPerPartition: 1024 * 1024,
+  maxBytesPerPartition: 512 * 1024,
   maxWriteBytes: 1_000_000,
 };
 

@@ -14,7 +14,8 @@
 import type { Rule, RuleProblem } from '../kb/types.js';
 import type RE2 from 're2';
 import { compileAnchored, compilePattern, re2Syntax } from './compile.js';
-import { DEFAULT_PREFILTER_OPTIONS, extractPrefilter, type PrefilterOptions } from './prefilter.js';
+import { gateOf, type Gate } from './gate.js';
+import { DEFAULT_PREFILTER_OPTIONS, extractBranches, extractPrefilter, type PrefilterOptions } from './prefilter.js';
 import { PrefilterIndex, type IndexedPattern } from './prefilter-index.js';
 import { StampSet } from './stamp-set.js';
 import { UnfilteredSet, type SetPattern } from './unfiltered-set.js';
@@ -152,6 +153,24 @@ class Bank implements MatcherBank {
   }
 }
 
+/**
+ * A pattern without a prefilter as a whole, served by the prefilter anyway: its alternatives
+ * with literals as units, each other one behind a gate (gate.ts). Null when some alternative has
+ * no selective gate, or the pattern uses \C (one byte, which a gate's positions cannot count).
+ */
+function gatedBranches(syntax: string, options: PrefilterOptions): { units: IndexedPattern['units']; gates: Gate[] } | null {
+  if (syntax.includes('\\C')) return null;
+  const branches = extractBranches(syntax, options);
+  if (branches === null || branches.bare.length === 0) return null;
+  const gates: Gate[] = [];
+  for (const branch of branches.bare) {
+    const gate = gateOf(branch);
+    if (gate === null) return null;
+    gates.push(gate);
+  }
+  return { units: branches.units, gates };
+}
+
 /** Compiles rules into a bank. Pure: no I/O. Regexes RE2 rejects come back as problems. */
 export function buildBank(rules: readonly Rule[], opts: BankOptions = {}): BuildResult {
   const started = performance.now();
@@ -165,8 +184,14 @@ export function buildBank(rules: readonly Rule[], opts: BankOptions = {}): Build
   const indexed: IndexedPattern[] = [];
   const viaSet: SetPattern[] = [];
   patterns.forEach((p, id) => {
-    const found = extractPrefilter(re2Syntax(p.re), prefilterOptions);
-    if (found.kind === 'prefilter') indexed.push({ id, units: found.units });
+    const syntax = re2Syntax(p.re);
+    const found = extractPrefilter(syntax, prefilterOptions);
+    if (found.kind === 'prefilter') {
+      indexed.push({ id, units: found.units });
+      return;
+    }
+    const gated = gatedBranches(syntax, prefilterOptions);
+    if (gated !== null) indexed.push({ id, ...gated });
     else viaSet.push({ id, source: p.source, re: p.re });
   });
   const prefilter = indexed.length > 0 ? new PrefilterIndex(indexed) : null;

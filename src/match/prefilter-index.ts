@@ -5,6 +5,7 @@
  * the candidates whose regex must run. Waking units rather than whole patterns means a pattern
  * like `(a.*b|c.*d|…)` only checks the alternative whose rare atom was actually seen.
  */
+import type { Gate } from './gate.js';
 import { LiteralScanner, type ScannerLiteral } from './literal-scanner.js';
 import type { Condition, PrefilterUnit } from './prefilter.js';
 import { StampSet } from './stamp-set.js';
@@ -13,6 +14,8 @@ export interface IndexedPattern {
   /** Bank-wide pattern id. */
   id: number;
   units: PrefilterUnit[];
+  /** Alternatives without literals, each behind a gate (gate.ts) checked on every text. */
+  gates?: Gate[];
 }
 
 const ATOM = 0;
@@ -58,6 +61,9 @@ export class PrefilterIndex {
   /** Per unit: its pattern id, and its condition or null when a trigger atom is enough. */
   private readonly unitPattern: Int32Array;
   private readonly unitCondition: (Compiled | null)[];
+  /** Gated alternatives: their pattern ids and gates, in pattern order. */
+  private readonly gatePattern: Int32Array;
+  private readonly gates: Gate[];
 
   constructor(patterns: readonly IndexedPattern[]) {
     const atomIds = new Map<string, number>();
@@ -81,6 +87,16 @@ export class PrefilterIndex {
           throw new Error('an indexed pattern needs a condition');
       }
     };
+
+    const gatePattern: number[] = [];
+    this.gates = [];
+    for (const p of patterns) {
+      for (const gate of p.gates ?? []) {
+        gatePattern.push(p.id);
+        this.gates.push(gate);
+      }
+    }
+    this.gatePattern = Int32Array.from(gatePattern);
 
     const unitPattern: number[] = [];
     this.unitCondition = [];
@@ -119,6 +135,10 @@ export class PrefilterIndex {
   candidates(text: string, candidates: StampSet): void {
     const scanner = this.scanner;
     const count = scanner.scan(text);
+    for (let g = 0; g < this.gates.length; g++) {
+      const pattern = this.gatePattern[g] as number;
+      if (!candidates.has(pattern) && (this.gates[g] as Gate).test(text)) candidates.add(pattern);
+    }
     if (count === 0) return;
     const found = scanner.found;
     const woken = this.woken;

@@ -70,7 +70,8 @@ function cut(s: string, max: number): string {
   return s.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
 }
 
-function foldCodePoint(cp: number, fold: boolean): string | null {
+/** The code point as the scanner sees it (case-folded), or null when it cannot be a literal. */
+export function foldCodePoint(cp: number, fold: boolean): string | null {
   // U+FFFD also stands for invalid UTF-16 in the text (lone surrogates), which the scanner sees
   // as surrogates: never use it as a literal. Lone surrogates in the pattern are the same case.
   if (cp === 0xfffd || (cp >= 0xd800 && cp <= 0xdfff)) return null;
@@ -326,6 +327,40 @@ export function extractPrefilter(
     units.push({ condition: part, trigger });
   }
   return { kind: 'prefilter', condition, trigger: dedupe(units.flatMap((u) => u.trigger)), units };
+}
+
+/**
+ * For a pattern `extractPrefilter` leaves unfiltered: its top-level alternatives split into
+ * those with a prefilter (their units) and those without (`bare`, for gate.ts); null when the
+ * pattern cannot be parsed. Every match of the pattern is a match of one alternative, so the
+ * units and the bare alternatives together cover it.
+ */
+export function extractBranches(
+  re2Pattern: string,
+  options: PrefilterOptions = DEFAULT_PREFILTER_OPTIONS,
+): { units: PrefilterUnit[]; bare: RegexNode[] } | null {
+  let tree: RegexNode;
+  try {
+    tree = parseRe2(re2Pattern);
+  } catch (err) {
+    if (err instanceof UnsupportedSyntax) return null;
+    throw err;
+  }
+  const extractor = new Extractor(options);
+  const units: PrefilterUnit[] = [];
+  const bare: RegexNode[] = [];
+  for (const branch of tree.type === 'alt' ? tree.items : [tree]) {
+    const condition = extractor.condition(extractor.analyse(branch));
+    const own: PrefilterUnit[] = [];
+    for (const part of condition.op === 'or' ? condition.items : [condition]) {
+      const trigger = triggerOf(part, options.minTriggerBytes) ?? triggerOf(part, options.minAtomBytes);
+      if (trigger === null) break;
+      own.push({ condition: part, trigger });
+    }
+    if (own.length === (condition.op === 'or' ? condition.items.length : 1)) units.push(...own);
+    else bare.push(branch);
+  }
+  return { units, bare };
 }
 
 /** Whether `c` holds when exactly the atoms for which `has` is true occur. */

@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.js';
 import { createDecoder } from '../decode/decode-record.js';
-import type { DecodeOptions } from '../decode/types.js';
 import type { MatcherBank } from '../match/types.js';
+import { decodeOptionsFrom } from '../pipeline/decode-options.js';
 import { tagEvent } from '../tag/tag-event.js';
 import { eventSource, type ProcessorFactory, type RecordOutcome } from './record-outcome.js';
 
@@ -10,13 +10,12 @@ const EMPTY = Buffer.alloc(0);
 /**
  * The matching core for Kafka records: decode → match → tag. A record over the size limit is
  * dead-lettered before it is even decoded, and so is one that is binary rather than text.
+ * Invalid UTF-8 is not dead-lettered: it is matched with replacement characters (and counted as
+ * a decode issue), since a stray Latin-1 byte should not hide a real error from the rules.
+ * (When src/pipeline/process.ts lands, this becomes a thin adapter over processRecord.)
  */
 export function coreProcessorFor(config: Pick<Config, 'maxRecordBytes' | 'messageFields' | 'errorFields' | 'serviceFields' | 'emit'>): ProcessorFactory {
-  const opts: DecodeOptions = { maxRecordBytes: config.maxRecordBytes };
-  if (config.messageFields !== undefined) opts.messageFields = config.messageFields;
-  if (config.errorFields !== undefined) opts.errorFields = config.errorFields;
-  if (config.serviceFields !== undefined) opts.serviceFields = config.serviceFields;
-  const decode = createDecoder(opts);
+  const decode = createDecoder(decodeOptionsFrom(config));
   const emitAll = config.emit === 'all';
 
   return (bank: MatcherBank) =>

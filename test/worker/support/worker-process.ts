@@ -1,7 +1,8 @@
 // Runs the worker as a child process (the real CLI when built and wired, else worker-entry.ts via
 // tsx) and follows its JSON log lines on stderr.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brokerList, waitUntil } from '../../support/kafka.js';
 
@@ -27,16 +28,23 @@ export interface WorkerProcess {
 }
 
 /**
- * `node dist/cli/main.js worker` if the built CLI knows the command, else the tsx entry — loaded
- * with --import in this one process: the tsx CLI would run the worker in a child of its own, which
- * a SIGKILL of the process we hold would leave running.
+ * `node dist/cli/main.js worker` if the built CLI knows the command and is newer than every
+ * source file, else the tsx entry — loaded with --import in this one process: the tsx CLI would
+ * run the worker in a child of its own, which a SIGKILL of the process we hold would leave running.
  */
 function command(): string[] {
   const main = `${ROOT}dist/cli/main.js`;
-  if (existsSync(main) && existsSync(`${ROOT}dist/cli/worker.js`) && /['"]worker['"]/.test(readFileSync(main, 'utf8'))) {
-    return [main, 'worker'];
-  }
+  const built = existsSync(main) && existsSync(`${ROOT}dist/cli/worker.js`) && /['"]worker['"]/.test(readFileSync(main, 'utf8'));
+  if (built && statSync(`${ROOT}dist/cli/worker.js`).mtimeMs >= newestSource(`${ROOT}src`)) return [main, 'worker'];
   return ['--import', 'tsx', ENTRY];
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
 }
 
 export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
