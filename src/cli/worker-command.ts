@@ -19,8 +19,8 @@ export async function runWorkerCommand(config: Config): Promise<void> {
     process.exit(2);
   }
   logger.info(
-    { event: 'start', config: { ...config, saslPassword: config.saslPassword === undefined ? undefined : '<hidden>' } },
-    'faultline worker starting',
+    { event: 'config', config: { ...config, saslPassword: config.saslPassword === undefined ? undefined : '<hidden>' } },
+    'faultline worker configuration',
   );
   let ops: Awaited<ReturnType<typeof startOps>>;
   try {

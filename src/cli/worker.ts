@@ -11,13 +11,12 @@ import { BankHolder } from '../worker/bank-holder.js';
 import { coreProcessorFor } from '../worker/core-processor.js';
 import { kafkaLogToPino, kafkaVerbosity } from '../worker/kafka-log.js';
 import { loadBank } from '../worker/load-bank.js';
-import { tuningFromEnv } from '../worker/tuning-env.js';
 import type { ProcessorFactory } from '../worker/record-outcome.js';
 import { Worker } from '../worker/worker.js';
 
 /**
  * Knobs that are not settings an operator should need; tests and the benchmark turn them (in
- * code, or through FAULTLINE_TUNING as JSON for `faultline worker`).
+ * code, or through the FAULTLINE_TUNING setting for `faultline worker`).
  */
 export interface WorkerTuning {
   /** How often the topic list is checked for new topics matching an input pattern. */
@@ -151,10 +150,7 @@ export interface WorkerMainDeps extends WorkerDeps {
  */
 export async function workerMain(config: Config, deps: WorkerMainDeps): Promise<void> {
   const { logger } = deps;
-  const fromEnv = tuningFromEnv(process.env.FAULTLINE_TUNING, Object.keys(DEFAULT_TUNING) as (keyof WorkerTuning)[], (m) =>
-    logger.warn({ event: 'tuning-ignored' }, m),
-  );
-  deps = { ...deps, tuning: { ...fromEnv, ...deps.tuning } };
+  deps = { ...deps, tuning: { ...(config.tuning as Partial<WorkerTuning> | undefined), ...deps.tuning } };
   const exit = deps.exit ?? ((code: number) => flushThenExit(logger, code));
   let handle: WorkerHandle | undefined;
   let stopping = false;

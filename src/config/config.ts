@@ -31,6 +31,8 @@ export interface Config {
   serviceLabelLimit: number;
   readyBrokerDownMs: number;
   healthMaxLoopLagMs: number;
+  /** Internal worker knobs (see WorkerTuning). */
+  tuning?: Record<string, number>;
   logLevel: string;
 }
 
@@ -71,7 +73,9 @@ function explain(spec: OptionSpec, raw: unknown, errors: ErrorObject[]): string 
   const shown = spec.secret ? '<hidden>' : JSON.stringify(raw);
   const reasons = [...new Set(errors.map((e) => {
     if (e.keyword === 'enum') return `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-    return e.message ?? 'is invalid';
+    if (e.keyword === 'additionalProperties') return `unknown key ${(e.params as { additionalProperty: string }).additionalProperty}`;
+    const at = e.instancePath.replace(/^\/v\/?/, '');
+    return `${at === '' ? '' : `${at} `}${e.message ?? 'is invalid'}`;
   }))];
   return `${describe(spec)}: ${reasons.join('; ')} (got ${shown})`;
 }
@@ -97,6 +101,14 @@ export function resolveConfig(
       continue;
     }
     if (spec.list) value = splitList(value);
+    if (spec.json && typeof value === 'string') {
+      try {
+        value = JSON.parse(value) as unknown;
+      } catch {
+        problems.push(`${describe(spec)}: is not valid JSON`);
+        continue;
+      }
+    }
     // ajv coerces in place, so validate a holder object rather than the bare value.
     const holder = { v: value };
     const validate = ajv.compile({ type: 'object', properties: { v: spec.schema } });

@@ -20,6 +20,8 @@ export interface OptionSpec {
   list?: boolean;
   /** Never printed back (passwords). */
   secret?: boolean;
+  /** The value is a JSON document (parsed before validation). */
+  json?: boolean;
   commands: readonly CommandName[];
 }
 
@@ -270,6 +272,23 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: '/healthz reports unhealthy while the event loop lags more than this',
     schema: { type: 'integer', minimum: 100, maximum: 600000 },
     default: 5000,
+    commands: KAFKA,
+  },
+  {
+    key: 'tuning',
+    flag: '--tuning <json>',
+    env: 'FAULTLINE_TUNING',
+    help: 'internal worker knobs as JSON, for benchmarks and tests: topicRefreshMs, partitionsConsumedConcurrently, sessionTimeoutMs, heartbeatIntervalMs, maxBytesPerPartition, maxWriteBytes',
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(
+        ['topicRefreshMs', 'partitionsConsumedConcurrently', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'maxBytesPerPartition', 'maxWriteBytes'].map(
+          (k) => [k, positiveInt],
+        ),
+      ),
+    },
+    json: true,
     commands: KAFKA,
   },
   {

@@ -38,7 +38,7 @@ export class LiteralScanner {
   count = 0;
   private readonly columnOf: Uint8Array;
   /** next[state * width + column]: the next state. */
-  private readonly next: Uint16Array | Uint32Array;
+  private readonly next: Uint16Array;
   /** States from this one on accept: state s owns owners[ownersStart[s - firstAccept] ..). */
   private readonly firstAccept: number;
   private readonly ownersStart: Int32Array;
@@ -129,7 +129,7 @@ export class LiteralScanner {
     }
     ownersStart.push(flat.length);
 
-    const next = n <= 0x10000 ? new Uint16Array(n * width) : new Uint32Array(n * width);
+    const next = new Uint16Array(n * width);
     for (let s = 0; s < n; s++) {
       const from = s * width;
       const to = (newId[s] as number) * width;

@@ -107,3 +107,19 @@ describe('field paths', () => {
     expect(problems[1]).toMatch(/^FAULTLINE_ERROR_FIELDS \(--error-fields\): field path "err\.\.stack"/);
   });
 });
+
+describe('tuning', () => {
+  const base = { KAFKA_BROKERS: 'k:9092', FAULTLINE_INPUT_TOPICS: 't' };
+  it('parses the JSON knobs', () => {
+    const c = resolveConfig('worker', {}, { ...base, FAULTLINE_TUNING: '{"sessionTimeoutMs": 10000, "maxBytesPerPartition": 65536}' });
+    expect(c.tuning).toEqual({ sessionTimeoutMs: 10000, maxBytesPerPartition: 65536 });
+  });
+  it('rejects bad JSON, unknown knobs and bad values, one line each', () => {
+    expect(problemsOf(() => resolveConfig('worker', {}, { ...base, FAULTLINE_TUNING: '{nope' }))).toEqual([
+      'FAULTLINE_TUNING (--tuning): is not valid JSON',
+    ]);
+    const problems = problemsOf(() => resolveConfig('worker', {}, { ...base, FAULTLINE_TUNING: '{"fetch": 1, "sessionTimeoutMs": -5}' }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^FAULTLINE_TUNING \(--tuning\): .*unknown key fetch.*sessionTimeoutMs must be >= 1/);
+  });
+});
