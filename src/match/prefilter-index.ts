@@ -61,6 +61,15 @@ export class PrefilterIndex {
   /** Per unit: its pattern id, and its condition or null when a trigger atom is enough. */
   private readonly unitPattern: Int32Array;
   private readonly unitCondition: (Compiled | null)[];
+  /**
+   * Most conditions are an AND of atoms (measured on deadends: 11.4 of 11.7 units woken per
+   * record have a condition, nearly all ANDs of 2-3 atoms). Those are kept flat, as atom ids in
+   * andAtoms[andStart[u] .. andStart[u+1]), and checked without the recursive `holds`;
+   * andStart[u] = -1 for the other units.
+   */
+  private readonly andStart: Int32Array;
+  private readonly andEnd: Int32Array;
+  private readonly andAtoms: Int32Array;
   /** Gated alternatives: their pattern ids and gates, in pattern order. */
   private readonly gatePattern: Int32Array;
   private readonly gates: Gate[];
@@ -116,6 +125,16 @@ export class PrefilterIndex {
       }
     }
     this.unitPattern = Int32Array.from(unitPattern);
+    this.andStart = new Int32Array(unitPattern.length).fill(-1);
+    this.andEnd = new Int32Array(unitPattern.length).fill(-1);
+    const andAtoms: number[] = [];
+    this.unitCondition.forEach((c, u) => {
+      if (c === null || c.kind !== AND || !c.items.every((i) => i.kind === ATOM)) return;
+      this.andStart[u] = andAtoms.length;
+      for (const item of c.items) andAtoms.push(item.atom);
+      this.andEnd[u] = andAtoms.length;
+    });
+    this.andAtoms = Int32Array.from(andAtoms);
 
     this.atoms = atomIds.size;
     const literals: ScannerLiteral[] = [...atomIds].map(([text, owner]) => ({ text, owner }));
@@ -151,6 +170,14 @@ export class PrefilterIndex {
         woken.add(unit);
         const pattern = this.unitPattern[unit] as number;
         if (candidates.has(pattern)) continue;
+        const start = this.andStart[unit] as number;
+        if (start >= 0) {
+          const end = this.andEnd[unit] as number;
+          let k = start;
+          while (k < end && scanner.has(this.andAtoms[k] as number)) k++;
+          if (k === end) candidates.add(pattern);
+          continue;
+        }
         const condition = this.unitCondition[unit];
         if (condition === null || condition === undefined || holds(condition, scanner)) candidates.add(pattern);
       }
