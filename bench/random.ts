@@ -1,13 +1,9 @@
-/** A small seeded PRNG (mulberry32): the bench must build the same corpus on every run. */
+import { Random } from '../src/demo/random.js';
+
+/** The demo's seeded PRNG as a function: the bench must build the same corpus on every run. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 export function pickOne<T>(items: readonly T[], random: () => number): T {

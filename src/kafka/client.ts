@@ -1,19 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
+import type { Config } from '../config/config.js';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 
 /** The connection settings of Config that the Kafka client needs. */
-export interface KafkaConnection {
-  brokers: string[];
-  clientId: string;
-  saslMechanism?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
-  saslUsername?: string;
-  saslPassword?: string;
-  tls: boolean;
-  tlsCaFile?: string;
-  tlsCertFile?: string;
-  tlsKeyFile?: string;
-}
+export type KafkaConnection = Pick<
+  Config,
+  'brokers' | 'clientId' | 'saslMechanism' | 'saslUsername' | 'saslPassword' | 'tls' | 'tlsCaFile' | 'tlsCertFile' | 'tlsKeyFile'
+>;
 
 export type KafkaLogLevel = 'error' | 'warn' | 'info' | 'debug';
 

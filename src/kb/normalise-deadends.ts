@@ -14,15 +14,7 @@
  * deadends has no tags of its own, so its rules carry no signals unless a record adds `tags`.
  */
 import { pythonRegexToRe2 } from './python-regex.js';
-import {
-  bestWorkaround,
-  isObject,
-  normaliseExamples,
-  optionalNumber,
-  optionalString,
-  signalsOf,
-  stringList,
-} from './record-fields.js';
+import { assembleRule, isObject, optionalString } from './record-fields.js';
 import type { Rule, RulePattern } from './types.js';
 
 const REVIEW_STATUS_TO_TIER: Readonly<Record<string, string>> = { auto_generated: 'ai_generated' };
@@ -40,31 +32,26 @@ export function deadendsRecordToRule(record: Record<string, unknown>, file: stri
   const translated = pythonRegexToRe2(original);
   const pattern: RulePattern = { regex: translated.regex };
   if (translated.regex !== original) pattern.original = original;
-  const tags = stringList(record.tags);
-
-  const rule: Rule = {
-    id: record.id as string,
-    patterns: [pattern],
-    domain: error.domain as string,
-    category: error.category as string,
-    tags,
-    signals: signalsOf(tags),
-    overlaps: stringList(record.overlaps),
-    file,
-    format: 'deadends',
-    record,
-  };
-  const rootCause = optionalString(verdict.summary);
-  if (rootCause !== undefined) rule.rootCause = rootCause;
-  const confidence = optionalNumber(verdict.confidence);
-  if (confidence !== undefined) rule.confidence = confidence;
   const status = optionalString(metadata.review_status);
-  if (status !== undefined) rule.verificationTier = reviewStatusToTier(status);
-  const docUrl = optionalString(record.official_doc_url);
-  if (docUrl !== undefined) rule.officialDocUrl = docUrl;
-  const workaround = bestWorkaround(record.workarounds);
-  if (workaround !== undefined) rule.bestWorkaround = workaround;
-  const examples = normaliseExamples(record.examples);
-  if (examples !== undefined) rule.examples = examples;
-  return rule;
+  return assembleRule(
+    {
+      id: record.id as string,
+      patterns: [pattern],
+      domain: error.domain as string,
+      category: error.category as string,
+      tags: record.tags,
+      overlaps: record.overlaps,
+      file,
+      format: 'deadends',
+      record,
+    },
+    {
+      rootCause: verdict.summary,
+      confidence: verdict.confidence,
+      verificationTier: status === undefined ? undefined : reviewStatusToTier(status),
+      officialDocUrl: record.official_doc_url,
+      workarounds: record.workarounds,
+      examples: record.examples,
+    },
+  );
 }

@@ -4,7 +4,7 @@
  * (the deadends check is light): whatever has the wrong shape is left out, never thrown on.
  */
 import { SIGNALS } from './types.js';
-import type { RuleExample, RuleExamples, Signal, Workaround } from './types.js';
+import type { Rule, RuleExample, RuleExamples, Signal, Workaround } from './types.js';
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -80,4 +80,37 @@ function exampleList(value: unknown): RuleExample[] {
     }
   }
   return out;
+}
+
+/** What both formats give directly; the optional fields are read from raw values. */
+export type RuleCore = Pick<Rule, 'id' | 'patterns' | 'domain' | 'category' | 'file' | 'format' | 'record'> & {
+  tags: unknown;
+  overlaps: unknown;
+};
+
+export interface RawRuleExtras {
+  rootCause: unknown;
+  confidence: unknown;
+  verificationTier: string | undefined;
+  officialDocUrl: unknown;
+  workarounds: unknown;
+  examples: unknown;
+}
+
+/** A Rule from either format: optional fields are set only when the record has them. */
+export function assembleRule(core: RuleCore, extras: RawRuleExtras): Rule {
+  const tags = stringList(core.tags);
+  const rule: Rule = { ...core, tags, signals: signalsOf(tags), overlaps: stringList(core.overlaps) };
+  const rootCause = optionalString(extras.rootCause);
+  if (rootCause !== undefined) rule.rootCause = rootCause;
+  const confidence = optionalNumber(extras.confidence);
+  if (confidence !== undefined) rule.confidence = confidence;
+  if (extras.verificationTier !== undefined) rule.verificationTier = extras.verificationTier;
+  const docUrl = optionalString(extras.officialDocUrl);
+  if (docUrl !== undefined) rule.officialDocUrl = docUrl;
+  const workaround = bestWorkaround(extras.workarounds);
+  if (workaround !== undefined) rule.bestWorkaround = workaround;
+  const examples = normaliseExamples(extras.examples);
+  if (examples !== undefined) rule.examples = examples;
+  return rule;
 }

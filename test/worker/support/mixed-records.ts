@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import RE2 from 're2';
 import type { Rule } from '../../../src/kb/types.js';
+import { Random } from '../../../src/demo/random.js';
 
 export type Expected =
   | { kind: 'matched'; ruleIds: string[]; service?: string }
@@ -35,14 +36,8 @@ export interface MixOptions {
 export const FORBIDDEN_BYTES: ReadonlySet<number> = new Set([0x1e, 0x1f]);
 
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 /** Which rules match `text`, testing every regex of every rule on its own (no bank, no prefilter). */
