@@ -7,10 +7,10 @@ import { parseTopicSpec } from '../kafka/topic-spec.js';
 import type { Logger } from '../log.js';
 import type { MatcherBank } from '../match/types.js';
 import { NOOP_OBSERVER, type PipelineObserver } from '../pipeline/observer.js';
-import { BankHolder } from '../worker/bank-holder.js';
+import type { BankHolder } from '../worker/bank-holder.js';
 import { coreProcessorFor } from '../worker/core-processor.js';
 import { kafkaLogToPino, kafkaVerbosity } from '../worker/kafka-log.js';
-import { loadBank } from '../worker/load-bank.js';
+import { openLiveRules } from '../worker/live-rules.js';
 import type { ProcessorFactory } from '../worker/record-outcome.js';
 import { Worker } from '../worker/worker.js';
 
@@ -48,6 +48,7 @@ export interface WorkerDeps {
   observer?: PipelineObserver;
   /** The rule bank: share a holder to swap banks from outside; else `loadBank` (default: config.rules). */
   banks?: BankHolder;
+  /** Rules from elsewhere: used for the first load and every reload; the rule directories are then not watched. */
   loadBank?: () => Promise<MatcherBank>;
   /** The matching core per record (default: decode → match → tag). */
   processorFor?: ProcessorFactory;
@@ -60,8 +61,11 @@ export interface WorkerHandle {
   readonly banks: BankHolder;
   /** Finishes the batch in hand, commits it, leaves the group and disconnects. */
   stop(reason?: string): Promise<void>;
-  /** Loads the rules again and swaps them in between batches; false (old rules kept) on failure. */
-  reload(): Promise<boolean>;
+  /**
+   * Loads the rules again and swaps them in between batches; false (old rules kept) when the
+   * new rules were refused. A call during a reload gets one follow-up reload. `trigger` is logged.
+   */
+  reload(trigger?: string): Promise<boolean>;
 }
 
 /**
@@ -73,9 +77,16 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
   const observer = deps.observer ?? NOOP_OBSERVER;
   const tuning: WorkerTuning = { ...DEFAULT_TUNING, ...deps.tuning };
   const topics = parseTopicSpec(config.inputTopics);
-  const load = deps.loadBank ?? (() => loadBank({ dirs: config.rules, strict: config.strictRules }, logger, observer));
-  const banks = deps.banks ?? new BankHolder(await load());
-  const ownsBanks = deps.banks === undefined;
+  const rules = await openLiveRules({
+    dirs: config.rules,
+    strict: config.strictRules,
+    watchMs: config.rulesWatchMs,
+    logger,
+    observer,
+    ...(deps.banks === undefined ? {} : { banks: deps.banks }),
+    ...(deps.loadBank === undefined ? {} : { loadBank: deps.loadBank }),
+  });
+  const banks = rules.banks;
 
   const kafka = createKafka(config, kafkaLogToPino(logger), kafkaVerbosity(logger));
   const worker = new Worker(
@@ -109,30 +120,17 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
     { logger, observer, banks, processorFor: deps.processorFor ?? coreProcessorFor(config) },
   );
   worker.start();
+  rules.watch();
 
-  let reloading: Promise<boolean> | undefined;
   return {
     started: worker.started,
     banks,
     stop: async (reason = 'requested') => {
+      rules.stopReloading();
       await worker.stop(reason);
-      if (ownsBanks) banks.close();
+      rules.close();
     },
-    reload: () => {
-      reloading ??= (async () => {
-        logger.info({ event: 'reload' }, 'reloading rules');
-        try {
-          banks.swap(await load());
-          return true;
-        } catch (err) {
-          logger.error({ event: 'reload-failed', error: (err as Error).message }, 'rule reload failed: keeping the current rules');
-          return false;
-        } finally {
-          reloading = undefined;
-        }
-      })();
-      return reloading;
-    },
+    reload: (trigger) => rules.reload(trigger),
   };
 }
 
@@ -184,7 +182,7 @@ export async function workerMain(config: Config, deps: WorkerMainDeps): Promise<
   };
   const onReload = () => {
     if (handle === undefined || stopping) return;
-    void handle.reload();
+    void handle.reload('SIGHUP');
   };
   process.on('SIGTERM', onStop);
   process.on('SIGINT', onStop);

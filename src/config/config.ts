@@ -6,6 +6,8 @@ import { OPTIONS, type CommandName, type OptionSpec } from './options.js';
 export interface Config {
   rules: string[];
   strictRules: boolean;
+  /** Rule directories checked for changes this often (0: no live reload but SIGHUP). */
+  rulesWatchMs: number;
   maxRecordBytes: number;
   messageFields?: string[];
   errorFields?: string[];

@@ -148,13 +148,17 @@ for (const { dir, namespace } of KUSTOMIZATIONS) {
       expect(container.args).toEqual(['worker']);
     });
 
-    it('mounts the generated rules ConfigMap (with its hash suffix) where FAULTLINE_RULES points', () => {
+    it('mounts the generated rules ConfigMap where FAULTLINE_RULES points, updated in place and watched', () => {
       const volume = pod.volumes?.find((v) => v.configMap !== undefined);
-      const name = volume?.configMap?.name ?? '';
-      expect(name).toMatch(/^faultline-rules-[a-z0-9]{8,}$/);
-      expect(all<IConfigMap>(objects, 'ConfigMap').map((c) => c.metadata.name)).toContain(name);
+      // A fixed name: a rules change updates the mounted files (no rollout) and the worker reloads them.
+      expect(volume?.configMap?.name).toBe('faultline-rules');
+      expect(all<IConfigMap>(objects, 'ConfigMap').map((c) => c.metadata.name)).toContain('faultline-rules');
       const mount = container.volumeMounts?.find((m) => m.name === volume?.name);
       expect(mount).toMatchObject({ mountPath: envValue(container, 'FAULTLINE_RULES'), readOnly: true });
+      // The kubelet never updates a subPath mount: the whole volume must be mounted.
+      expect(mount?.subPath).toBeUndefined();
+      const watchMs = Number(envValue(container, 'FAULTLINE_RULES_WATCH_MS') ?? optionDefault('FAULTLINE_RULES_WATCH_MS'));
+      expect(watchMs).toBeGreaterThan(0);
     });
 
     it('stops the pod only after the worker had its shutdown grace period', () => {
@@ -258,7 +262,7 @@ for (const { dir, namespace } of KUSTOMIZATIONS) {
       afterAll(() => rmSync(flatDir, { recursive: true, force: true }));
 
       it('yields every rule of rules/, in the same order, with no new problem', async () => {
-        const rulesMap = all<IConfigMap>(objects, 'ConfigMap').find((c) => c.metadata.name.startsWith('faultline-rules-'));
+        const rulesMap = all<IConfigMap>(objects, 'ConfigMap').find((c) => c.metadata.name === 'faultline-rules');
         flatDir = mkdtempSync(path.join(tmpdir(), 'faultline-rules-cm-'));
         for (const [key, text] of Object.entries(rulesMap?.data ?? {})) writeFileSync(path.join(flatDir, key), text);
         const [fromMap, fromTree] = await Promise.all([loadRules([flatDir]), loadRules([path.join(ROOT, 'rules')])]);

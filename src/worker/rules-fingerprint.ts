@@ -1,0 +1,102 @@
+/**
+ * A cheap summary of what a rules load would read: every directory and rule file reached from
+ * the configured paths the way src/kb/find-files.ts walks them (symlinks followed, dot entries
+ * skipped), each file by its visible name, the real path it resolves to, its size, mtime and
+ * inode. Equal fingerprints: nothing a load would see has changed.
+ *
+ * Resolving through realpath is what catches a Kubernetes ConfigMap update: the visible
+ * `rules/x.json -> ..data/x.json` link stays as it is while `..data` is swapped to a new
+ * timestamped directory, so the file's real path changes even when size and mtime would not.
+ * No file content is read.
+ */
+import { createHash } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Entries looked at before giving up on the rest (the KB has a few thousand files). */
+export const MAX_FINGERPRINT_ENTRIES = 100_000;
+/** Files resolved at once: hides I/O latency without a burst of thousands of stat calls. */
+const STAT_CONCURRENCY = 32;
+
+export async function rulesFingerprint(roots: readonly string[], maxEntries = MAX_FINGERPRINT_ENTRIES): Promise<string> {
+  const hash = createHash('sha256');
+  const note = (line: string): void => {
+    hash.update(line);
+    hash.update('\n');
+  };
+  const seenDirs = new Set<string>();
+  let entries = 0;
+
+  /** `real`: known when no symlink leads to the file (a plain entry of a resolved directory). */
+  const fileLine = async (file: string, known?: string): Promise<string> => {
+    try {
+      const real = known ?? (await realpath(file));
+      const info = await stat(real);
+      return `f ${file} -> ${real} ${info.size} ${info.mtimeMs} ${info.ino}`;
+    } catch (error) {
+      return `! ${file} ${codeOf(error)}`;
+    }
+  };
+
+  const walk = async (dir: string, known?: string): Promise<void> => {
+    let real: string;
+    let list: Dirent[];
+    try {
+      real = known ?? (await realpath(dir));
+      note(`d ${dir} -> ${real}`);
+      if (seenDirs.has(real)) return;
+      seenDirs.add(real);
+      list = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      note(`! ${dir} ${codeOf(error)}`);
+      return;
+    }
+    list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // Real paths of plain entries follow from the directory's: realpath only behind a symlink.
+    const files: { full: string; real: string | undefined }[] = [];
+    const dirs: { full: string; real: string | undefined }[] = [];
+    for (const entry of list) {
+      if (entry.name.startsWith('.')) continue;
+      if (++entries > maxEntries) break;
+      const full = path.join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      const linked = entry.isSymbolicLink();
+      if (linked) {
+        try {
+          const target = await stat(full);
+          isDir = target.isDirectory();
+          isFile = target.isFile();
+        } catch (error) {
+          note(`! ${full} ${codeOf(error)}`);
+          continue;
+        }
+      }
+      const at = { full, real: linked ? undefined : path.join(real, entry.name) };
+      if (isDir) dirs.push(at);
+      else if (isFile && entry.name.endsWith('.json')) files.push(at);
+    }
+    for (let i = 0; i < files.length; i += STAT_CONCURRENCY) {
+      const lines = await Promise.all(files.slice(i, i + STAT_CONCURRENCY).map((f) => fileLine(f.full, f.real)));
+      for (const line of lines) note(line);
+    }
+    for (const sub of dirs) await walk(sub.full, sub.real);
+  };
+
+  for (const root of roots) {
+    try {
+      const info = await stat(root);
+      if (info.isDirectory()) await walk(root);
+      else note(await fileLine(root));
+    } catch (error) {
+      note(`! ${root} ${codeOf(error)}`);
+    }
+  }
+  if (entries > maxEntries) note(`truncated at ${maxEntries}`);
+  return hash.digest('hex');
+}
+
+function codeOf(error: unknown): string {
+  return (error as NodeJS.ErrnoException | undefined)?.code ?? String(error);
+}
