@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // by the global setup). Kafka tests run one file at a time: the machines have two cores.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         extends: true,
