@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runWorker, type WorkerHandle } from '../../src/cli/worker.js';
-import { resolveConfig } from '../../src/config/config.js';
 import { loadRules } from '../../src/kb/load.js';
 import type { Rule } from '../../src/kb/types.js';
 import { buildBank } from '../../src/match/bank.js';
@@ -14,11 +13,11 @@ import { MetricsObserver } from '../../src/metrics/observer.js';
 import { createMetrics } from '../../src/metrics/registry.js';
 import type { BatchReport } from '../../src/pipeline/observer.js';
 import { parseExposition } from '../metrics/exposition.js';
-import { brokerList, createTopic, uniqueTopicName, waitUntil } from '../support/kafka.js';
+import { createTopic, waitUntil } from '../support/kafka.js';
 import { ConfigMapDir } from './support/configmap-dir.js';
 import { coord, parseOutputs, type TaggedOutput } from './support/expectations.js';
 import { kcatConsumeJson, kcatConsumeRaw, kcatProduceRaw } from './support/kcat-io.js';
-import { memoryLogger, RULES_DIR } from './support/setup.js';
+import { emitAllConfig, memoryLogger, RULES_DIR } from './support/setup.js';
 
 /** The shipped rules as ConfigMap entries (flat keys, as scripts/k8s generates them). */
 function configMapFiles(rules: readonly Rule[]): Record<string, string> {
@@ -60,14 +59,7 @@ describe('live rule update from disk', () => {
 
     const input = await createTopic({ prefix: 'live-in', partitions: 2 });
     const output = await createTopic({ prefix: 'live-out', partitions: 2 });
-    const config = resolveConfig('worker', {}, {
-      KAFKA_BROKERS: brokerList().join(','),
-      FAULTLINE_INPUT_TOPICS: input,
-      FAULTLINE_OUTPUT_TOPIC: output,
-      FAULTLINE_DLQ_TOPIC: `${output}-dlq`,
-      FAULTLINE_GROUP_ID: uniqueTopicName('group'),
-      FAULTLINE_FROM_BEGINNING: 'true',
-      FAULTLINE_EMIT: 'all',
+    const config = emitAllConfig(input, output, {
       FAULTLINE_RULES: cm.dir,
       FAULTLINE_STRICT_RULES: 'true',
       FAULTLINE_RULES_WATCH_MS: '100',

@@ -1,14 +1,13 @@
 // Live rule reload: a new bank takes over between batches; the old one is closed once released.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runWorker, type WorkerHandle } from '../../src/cli/worker.js';
-import { resolveConfig } from '../../src/config/config.js';
 import { loadRules } from '../../src/kb/load.js';
 import { buildBank } from '../../src/match/bank.js';
 import type { MatcherBank } from '../../src/match/types.js';
-import { brokerList, createTopic, uniqueTopicName, waitUntil } from '../support/kafka.js';
+import { createTopic, waitUntil } from '../support/kafka.js';
 import { kcatConsumeJson, kcatProduceRaw } from './support/kcat-io.js';
 import { memoryLogger } from './support/memory-logger.js';
-import { RULES_DIR } from './support/setup.js';
+import { emitAllConfig, RULES_DIR } from './support/setup.js';
 
 describe('live rule reload', () => {
   let worker: WorkerHandle | undefined;
@@ -30,15 +29,7 @@ describe('live rule reload', () => {
 
     const input = await createTopic({ prefix: 'reload-in', partitions: 1 });
     const output = await createTopic({ prefix: 'reload-out', partitions: 1 });
-    const config = resolveConfig('worker', {}, {
-      KAFKA_BROKERS: brokerList().join(','),
-      FAULTLINE_INPUT_TOPICS: input,
-      FAULTLINE_OUTPUT_TOPIC: output,
-      FAULTLINE_DLQ_TOPIC: `${output}-dlq`,
-      FAULTLINE_GROUP_ID: uniqueTopicName('group'),
-      FAULTLINE_FROM_BEGINNING: 'true',
-      FAULTLINE_EMIT: 'all',
-    });
+    const config = emitAllConfig(input, output);
     const log = memoryLogger();
     worker = await runWorker(config, {
       logger: log.logger,

@@ -1,9 +1,8 @@
 // An input pattern picks up a topic created after the worker started.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runWorker, type WorkerHandle } from '../../src/cli/worker.js';
-import { resolveConfig } from '../../src/config/config.js';
-import { brokerList, createTopic, kcatConsume, kcatProduce, uniqueTopicName, waitUntil } from '../support/kafka.js';
-import { memoryLogger } from './support/setup.js';
+import { createTopic, kcatConsume, kcatProduce, uniqueTopicName, waitUntil } from '../support/kafka.js';
+import { emitAllConfig, memoryLogger } from './support/setup.js';
 
 describe('input topic pattern', () => {
   let worker: WorkerHandle | undefined;
@@ -13,15 +12,7 @@ describe('input topic pattern', () => {
     const prefix = uniqueTopicName('applogs');
     const first = await createTopic({ prefix: `${prefix}.a`, partitions: 1 });
     const output = await createTopic({ prefix: `${prefix}.out`, partitions: 1 });
-    const config = resolveConfig('worker', {}, {
-      KAFKA_BROKERS: brokerList().join(','),
-      FAULTLINE_INPUT_TOPICS: `${prefix.replace(/[.-]/g, '\\$&')}\\..*`,
-      FAULTLINE_OUTPUT_TOPIC: output,
-      FAULTLINE_DLQ_TOPIC: `${output}-dlq`,
-      FAULTLINE_GROUP_ID: uniqueTopicName('group'),
-      FAULTLINE_FROM_BEGINNING: 'true',
-      FAULTLINE_EMIT: 'all',
-    });
+    const config = emitAllConfig(`${prefix.replace(/[.-]/g, '\\$&')}\\..*`, output);
     const log = memoryLogger();
     worker = await runWorker(config, { logger: log.logger, tuning: { topicRefreshMs: 1000, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 } });
     await worker.started;

@@ -93,3 +93,20 @@ export async function waitForCommitsAtEnd(s: Scenario, timeoutMs: number): Promi
     { timeoutMs, intervalMs: 500, what: `group ${s.groupId} to commit the end of ${s.input}` },
   );
 }
+
+/**
+ * A Config for a worker run inside the test process on fresh topics: its own group, from the
+ * beginning, every record emitted (so each input offset can be accounted for).
+ */
+export function emitAllConfig(input: string, output: string, extra: Record<string, string> = {}): Config {
+  return resolveConfig('worker', {}, {
+    KAFKA_BROKERS: brokerList().join(','),
+    FAULTLINE_INPUT_TOPICS: input,
+    FAULTLINE_OUTPUT_TOPIC: output,
+    FAULTLINE_DLQ_TOPIC: `${output}-dlq`,
+    FAULTLINE_GROUP_ID: uniqueTopicName('group'),
+    FAULTLINE_FROM_BEGINNING: 'true',
+    FAULTLINE_EMIT: 'all',
+    ...extra,
+  });
+}
