@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { number as num } from '../src/demo/options.js';
 
 export interface RunArgs {
   /** Stop by itself after this many seconds (unset: on Ctrl-C). */
@@ -29,12 +30,6 @@ prints live counts from the worker's /metrics until Ctrl-C; then stops what it s
   --burst-every <s>     seconds between incidents (default 15)
   --interval <s>        seconds between count lines (default 5)`;
 
-function num(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${name}: expected a number from ${min} to ${max}, got "${raw}"`);
-  return n;
-}
 
 export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv): RunArgs {
   const { values } = parseArgs({

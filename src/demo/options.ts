@@ -26,7 +26,8 @@ export const DEMO_USAGE = `usage: node dist/demo/main.js [options]   (Kafka and 
   --seed <n>             random seed (FAULTLINE_DEMO_SEED, default: time-based)
   --duration <s>         stop after this many seconds (default: on SIGTERM/SIGINT)`;
 
-function number(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+/** A numeric flag or env value within bounds, or the fallback when unset. */
+export function number(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < min || n > max) throw new DemoUsageError(`${name}: expected a number from ${min} to ${max}, got "${raw}"`);
