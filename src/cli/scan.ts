@@ -6,7 +6,8 @@
 import type { Config } from '../config/config.js';
 import { createDecoder } from '../decode/decode-record.js';
 import { loadRules } from '../kb/load.js';
-import { problemLine, RuleLoadError } from '../kb/problem-text.js';
+import { problemLine } from '../kb/problem-text.js';
+import { judgeRules } from '../kb/rules-policy.js';
 import { buildBank } from '../match/bank.js';
 import type { MatcherBank } from '../match/types.js';
 import { decodeOptionsFrom } from '../pipeline/decode-options.js';
@@ -88,29 +89,15 @@ export async function runScan(opts: ScanOptions, io: ScanIo): Promise<number> {
   return opts.failOnMatch && summary.matched > 0 ? 1 : 0;
 }
 
+/** The same acceptance policy as the worker (src/kb/rules-policy.ts); problems are listed on stderr. */
 async function loadBankForScan(config: Config, io: CliIo): Promise<MatcherBank | undefined> {
-  try {
-    const loaded = await loadRules(config.rules, { strict: config.strictRules });
-    const built = buildBank(loaded.rules);
-    const problems = [...loaded.problems, ...built.problems];
-    for (const p of problems) io.stderr.write(`faultline scan: skipped rule: ${problemLine(p)}\n`);
-    if (config.strictRules && problems.length > 0) {
-      built.bank.close();
-      io.stderr.write('faultline scan: rule problems and --strict-rules: stopping\n');
-      return undefined;
-    }
-    if (built.bank.rules.length === 0) {
-      built.bank.close();
-      io.stderr.write(`faultline scan: no usable rule in ${config.rules.join(', ')}\n`);
-      return undefined;
-    }
-    return built.bank;
-  } catch (err) {
-    if (err instanceof RuleLoadError) {
-      for (const p of err.problems) io.stderr.write(`faultline scan: ${problemLine(p)}\n`);
-      io.stderr.write('faultline scan: rule problems and --strict-rules: stopping\n');
-      return undefined;
-    }
-    throw err;
-  }
+  const loaded = await loadRules(config.rules);
+  const built = buildBank(loaded.rules);
+  const problems = [...loaded.problems, ...built.problems];
+  for (const p of problems) io.stderr.write(`faultline scan: skipped rule: ${problemLine(p)}\n`);
+  const verdict = judgeRules({ dirs: config.rules, strict: config.strictRules, rules: built.bank.rules.length, problems });
+  if (verdict.accept) return built.bank;
+  built.bank.close();
+  io.stderr.write(`faultline scan: rules refused: ${verdict.why}\n`);
+  return undefined;
 }

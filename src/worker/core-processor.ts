@@ -12,7 +12,7 @@ const EMPTY = Buffer.alloc(0);
  * dead-lettered before it is even decoded, and so is one that is binary rather than text.
  * Invalid UTF-8 is not dead-lettered: it is matched with replacement characters (and counted as
  * a decode issue), since a stray Latin-1 byte should not hide a real error from the rules.
- * (When src/pipeline/process.ts lands, this becomes a thin adapter over processRecord.)
+ * `faultline scan` composes the same steps with its own policy: it truncates, never dead-letters.
  */
 export function coreProcessorFor(config: Pick<Config, 'maxRecordBytes' | 'messageFields' | 'errorFields' | 'serviceFields' | 'emit'>): ProcessorFactory {
   const decode = createDecoder(decodeOptionsFrom(config));

@@ -6,7 +6,7 @@ import type { LoadResult, Rule, RuleProblem } from '../kb/types.js';
 import { buildBank, type BuildResult } from '../match/bank.js';
 import type { MatcherBank } from '../match/types.js';
 import type { PipelineObserver, RulesReport } from '../pipeline/observer.js';
-import { judgeRules } from './rules-policy.js';
+import { judgeRules } from '../kb/rules-policy.js';
 
 export class RulesUnusableError extends Error {
   override name = 'RulesUnusableError';
@@ -37,7 +37,7 @@ export interface LoadedBank {
 
 /**
  * Loads the KB and compiles it: at start, and again for a live reload. The result is reported
- * to the observer whether accepted or not; rules-policy.ts decides. Refused: throws
+ * to the observer whether accepted or not; src/kb/rules-policy.ts decides. Refused: throws
  * RulesUnusableError and closes what it built. Logging is the caller's (rules-log.ts): start-up
  * and reload say different things.
  *

@@ -146,6 +146,13 @@ describe('faultline scan', () => {
     expect(r.stderr).toMatch(/too-large 1/);
   });
 
+  it('refuses rules when a configured rules directory cannot be read, as the worker does', async () => {
+    const r = await runCli(['scan', '--rules', `${rules},${path.join(dir, 'no-such-rules')}`], { stdin: `${SOCKET}\n` });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/rules refused: .*no-such-rules/);
+  });
+
   it('reports a missing file, still scans the others, and exits 2', async () => {
     const r = await runCli(['scan', '--rules', rules, path.join(dir, 'nope.log'), path.join(dir, 'app.log')]);
     expect(r.code).toBe(2);

@@ -1,4 +1,4 @@
-import type { RuleProblem } from '../kb/types.js';
+import type { RuleProblem } from './types.js';
 
 /**
  * Whether a freshly loaded rule set may become the active bank: the one policy for start-up and
