@@ -3,7 +3,7 @@
  * client on this machine: a bare kafkajs consumer that only reads and commits.
  *
  * BENCH_RECORDS (200,000) log records of about BENCH_RECORD_BYTES (500) go to a 4-partition topic
- * with kcat, ~1 % carrying a KB signature. Then, BENCH_ROUNDS (2) times, the bare consumer (a
+ * with kcat: real loghub lines, ~1 % of records carrying a KB signature (see `corpus`). Then, BENCH_ROUNDS (2) times, the bare consumer (a
  * child process) and the worker as shipped (`node dist/cli/main.js worker`, with the deadends KB
  * when /work/shared is there, else rules/; BENCH_RULES picks another) each read it all with a
  * group of their own. The machine is shared, so each side's best round counts. Reported:
@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { workerNodeFlags } from '../scripts/worker-node-flags.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
@@ -138,12 +139,13 @@ async function bare(): Promise<PhaseResult> {
 // ---------------------------------------------------------------- phase: the worker
 
 /**
- * The worker as it runs in production: `node dist/cli/main.js worker` (built first), configured
- * through the environment. Its per-batch debug lines give records and latency; its peak RSS is
+ * The worker as it runs in production: `node <flags of npm start> dist/cli/main.js worker`
+ * (built first; BENCH_NODE_FLAGS adds flags), configured through the environment. Its per-batch debug lines give records and latency; its peak RSS is
  * the kernel's high-water mark (VmHWM).
  */
 async function workerPhase(phaseEnv: Record<string, string>, expected: number): Promise<PhaseResult> {
-  const child = spawn(process.execPath, [...profileFlags(), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist/cli/main.js'), 'worker'], {
+  const nodeFlags = [...workerNodeFlags(ROOT), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+  const child = spawn(process.execPath, [...profileFlags(), ...nodeFlags, join(ROOT, 'dist/cli/main.js'), 'worker'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -222,37 +224,36 @@ function profileFlags(): string[] {
 
 // ---------------------------------------------------------------- orchestration
 
-/** Deadends signatures (or rules/ examples): the ~1 % of records a rule should match. */
-async function signatures(rulesDir: string): Promise<string[]> {
+/**
+ * The records: the corpus of bench:match (bench/corpus.ts) — consecutive real loghub lines, the
+ * lines some rule matches taken out, ~1 % of records carrying a real signature of a bank rule —
+ * half of them as JSON log events (the lines in `msg`), half as plain text.
+ */
+async function corpus(rulesDir: string): Promise<string[]> {
   const { loadRules } = await import('../src/kb/load.js');
+  const { buildBank } = await import('../src/match/bank.js');
+  const { matchingSignature } = await import('./rules-source.js');
+  const { buildRecords, loadBackground, withoutMatches } = await import('./corpus.js');
   const { rules } = await loadRules([rulesDir]);
-  const out: string[] = [];
-  for (const r of rules) {
-    const sig = (r.record.signature ?? (r.record.error as Record<string, unknown> | undefined)?.signature) as unknown;
-    if (typeof sig === 'string' && sig.length < 300) out.push(sig);
-    for (const e of r.examples?.match ?? []) if (e.text.length < 300) out.push(e.text);
-  }
-  return out;
+  const { bank } = buildBank(rules);
+  const quiet = withoutMatches(loadBackground(), (line) => bank.match(line).length > 0);
+  bank.close();
+  const signatures = rules.flatMap((r) => matchingSignature(r) ?? []);
+  const lines = buildRecords(quiet.background, signatures, { count: RECORDS, targetBytes: RECORD_BYTES, signatureShare: 0.01, seed: 42 });
+  console.error(`bench:e2e: background ${quiet.background.origin}, ${quiet.dropped} matching lines left out; ${signatures.length} signatures`);
+  return lines;
 }
 
-const WORDS = ['checkout', 'billing', 'inventory', 'session', 'catalog', 'search', 'profile', 'shipping', 'ledger', 'audit'];
-
 /** Writes the records as kcat -P input: key, \x1f, value, \x1e. */
-async function writeInput(path: string, sigs: readonly string[]): Promise<void> {
-  let seed = 42;
-  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+async function writeInput(path: string, records: readonly string[]): Promise<void> {
   const out = createWriteStream(path);
-  for (let i = 0; i < RECORDS; i++) {
+  for (let i = 0; i < records.length; i++) {
     const service = `svc-${i % 50}`;
-    const signature = rnd() < 0.01 ? pick(sigs).replaceAll('\x1e', ' ').replaceAll('\x1f', ' ') : undefined;
-    const base = signature ?? `${pick(WORDS)} request ${i} handled for tenant ${Math.floor(rnd() * 1e6)} in ${Math.floor(rnd() * 900)} ms`;
-    const trace = Math.floor(rnd() * 2 ** 52).toString(16).padStart(13, '0');
-    const filler = ` trace_id=${trace.repeat(30)}`.slice(0, Math.max(0, RECORD_BYTES - base.length - 120));
+    const text = (records[i] as string).replaceAll('\x1e', ' ').replaceAll('\x1f', ' ');
     const value =
-      rnd() < 0.5
-        ? JSON.stringify({ ts: new Date(1_700_000_000_000 + i).toISOString(), level: signature ? 'error' : 'info', service, msg: base, trace: filler })
-        : `${new Date(1_700_000_000_000 + i).toISOString()} ${signature ? 'ERROR' : 'INFO'} [${service}] ${base}${filler}`;
+      i % 2 === 0
+        ? JSON.stringify({ ts: new Date(1_700_000_000_000 + i).toISOString(), level: 'info', service, msg: text })
+        : text;
     if (!out.write(`${service}\x1f${value}\x1e`)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r, j) => out.end((err?: Error | null) => (err ? j(err) : r())));
@@ -325,7 +326,7 @@ async function main(): Promise<void> {
       console.error(`bench:e2e: the build reported errors; using what it emitted`);
     });
     const file = join(tmpdir(), `faultline-bench-${stamp}.kcat`);
-    await writeInput(file, await signatures(rulesDir));
+    await writeInput(file, await corpus(rulesDir));
     const t0 = performance.now();
     await run('bash', ['-c', `kcat -b "$1" -P -t "$2" -D '\\x1e' -K '\\x1f' -X topic.partitioner=murmur2_random -X acks=all < "$3"`, '_', brokers, topic, file]);
     rmSync(file);

@@ -33,7 +33,8 @@ function candidateSignatures(rule: Rule): string[] {
   return out;
 }
 
-function matchingSignature(rule: Rule): string | undefined {
+/** A text of the rule's (signature, examples) that its regexes really match. */
+export function matchingSignature(rule: Rule): string | undefined {
   const compiled = rule.patterns.flatMap((p) => {
     try {
       return [new RE2(p.regex, 'u')];

@@ -11,6 +11,7 @@ import { parseRunArgs, RUN_USAGE, type RunArgs } from './args.js';
 import { startChild, type Child } from './child.js';
 import { ensureLocalKafka, type LocalKafka } from './local-kafka.js';
 import { countsLine, demoCounts, type DemoCounts } from './metrics-text.js';
+import { workerNodeFlags } from '../scripts/worker-node-flags.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WORKER_GRACE_MS = 25_000;
@@ -56,7 +57,7 @@ async function main(args: RunArgs): Promise<number> {
     const worker = startChild(
       'worker',
       process.execPath,
-      [path.join(ROOT, 'dist/cli/main.js'), 'worker'],
+      [...workerNodeFlags(ROOT), path.join(ROOT, 'dist/cli/main.js'), 'worker'],
       childEnv({
         KAFKA_BROKERS: brokers,
         FAULTLINE_INPUT_TOPICS: args.inputTopics,

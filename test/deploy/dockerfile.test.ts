@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { workerNodeFlags } from '../../scripts/worker-node-flags.js';
 import { OPTIONS } from '../../src/config/options.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -89,7 +90,11 @@ describe('Dockerfile', () => {
     expect(Number(user.split(':')[0])).toBeGreaterThan(0);
   });
 
-  it('starts the faultline CLI, the worker by default, serving the metrics port', () => {
+  it('starts the faultline CLI, the worker by default, with the Node flags of npm start, serving the metrics port', () => {
+    const flags = workerNodeFlags(ROOT);
+    expect(flags.some((f) => f.startsWith('--max-old-space-size='))).toBe(true);
+    const env = steps(runtime, 'ENV').join('\n');
+    expect(/NODE_OPTIONS="([^"]*)"/.exec(env)?.[1]).toBe(flags.join(' '));
     expect(JSON.parse(steps(runtime, 'ENTRYPOINT').pop() ?? '[]')).toEqual(['node', pkg.bin.faultline]);
     expect(JSON.parse(steps(runtime, 'CMD').pop() ?? '[]')).toEqual(['worker']);
     const port = OPTIONS.find((o) => o.env === 'FAULTLINE_METRICS_PORT')?.default;
