@@ -8,7 +8,10 @@
  * when /work/shared is there, else rules/; BENCH_RULES picks another) each read it all with a
  * group of their own. The machine is shared, so each side's best round counts. Reported:
  * records/s from the first batch's receipt to the last commit, p50/p99 batch latency (receipt to
- * commit), peak RSS (the worker's: the kernel's high-water mark), and the worker/bare ratio.
+ * commit), peak RSS (the worker's: the kernel's high-water mark), the worker/bare ratio, and the
+ * CPU time each spends per record (all threads, user + system): with it, the rate the worker's
+ * work would allow were it spread perfectly over every core — an upper bound for any way of
+ * running it in parallel on this machine.
  *
  * Broker: KAFKA_BROKERS if set, else scripts/kafka on BENCH_KAFKA_PORT (19392), started for the
  * run and stopped after it if the run started it. Targets: ratio >= 0.6, worker RSS <= 300 MB;
@@ -17,7 +20,7 @@
  */
 import { spawn, execFile } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +35,8 @@ const PORT = process.env.BENCH_KAFKA_PORT ?? '19392';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const TARGET_RATIO = 0.6;
 const TARGET_RSS_MB = 300;
+const CORES = availableParallelism();
+const fmt = (n: number) => n.toLocaleString('en-US');
 /** Both consumers read with the same client settings; only what they do per batch differs. */
 const FETCH = { maxBytesPerPartition: 512 * 1024, maxWaitTimeInMs: 1000, partitionsConsumedConcurrently: 2 };
 
@@ -43,6 +48,8 @@ interface PhaseResult {
   p99BatchMs: number;
   batches: number;
   peakRssMb: number;
+  /** CPU time (user + system, all threads) per record while reading: what the work costs, whatever the waits. */
+  cpuUsPerRecord: number;
   rules?: number;
   matched?: number;
 }
@@ -66,7 +73,7 @@ function rssSampler(): { stop: () => number } {
   };
 }
 
-function phaseResult(records: number, startMs: number, endMs: number, latenciesMs: number[], peakRssMb: number): PhaseResult {
+function phaseResult(records: number, startMs: number, endMs: number, latenciesMs: number[], peakRssMb: number, cpuUsPerRecord: number): PhaseResult {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   const seconds = (endMs - startMs) / 1000;
   return {
@@ -77,6 +84,7 @@ function phaseResult(records: number, startMs: number, endMs: number, latenciesM
     p99BatchMs: round(percentile(sorted, 99), 2),
     batches: sorted.length,
     peakRssMb: round(peakRssMb, 1),
+    cpuUsPerRecord: round(cpuUsPerRecord, 2),
   };
 }
 
@@ -108,6 +116,8 @@ async function bare(): Promise<PhaseResult> {
   let count = 0;
   let first = 0;
   let last = 0;
+  let cpuFrom: NodeJS.CpuUsage | undefined;
+  let cpuRecords = 0;
   let finish!: () => void;
   const done = new Promise<void>((r) => (finish = r));
   await consumer.connect();
@@ -127,13 +137,17 @@ async function bare(): Promise<PhaseResult> {
       last = performance.now();
       latencies.push(last - received);
       count += batch.messages.length;
+      // From the end of the first batch, as for the worker (whose first sign of work is that).
+      if (cpuFrom === undefined) cpuFrom = process.cpuUsage();
+      else cpuRecords += batch.messages.length;
       if (count >= expected) finish();
     },
   });
   await done;
+  const cpu = process.cpuUsage(cpuFrom);
   const peak = rss.stop();
   await consumer.disconnect();
-  return phaseResult(count, first, last, latencies, peak);
+  return phaseResult(count, first, last, latencies, peak, (cpu.user + cpu.system) / Math.max(1, cpuRecords));
 }
 
 // ---------------------------------------------------------------- phase: the worker
@@ -169,6 +183,9 @@ async function workerPhase(phaseEnv: Record<string, string>, expected: number): 
   let last = 0;
   let rules = 0;
   let matched = 0;
+  let cpuFrom: number | undefined;
+  let cpuTo = 0;
+  let cpuRecords = 0;
   let pending = '';
   let finish!: () => void;
   const done = new Promise<void>((r) => (finish = r));
@@ -191,7 +208,12 @@ async function workerPhase(phaseEnv: Record<string, string>, expected: number): 
       last = Math.max(last, at);
       latencies.push(l.latencyMs ?? 0);
       count += l.records ?? 0;
-      if (count >= expected) finish();
+      if (cpuFrom === undefined) cpuFrom = cpuMicros(child.pid);
+      else cpuRecords += l.records ?? 0;
+      if (count >= expected) {
+        cpuTo = cpuMicros(child.pid);
+        finish();
+      }
     }
   });
   const outcome = await Promise.race([done.then(() => 'done'), exited.then((code) => `exited ${code}`)]);
@@ -203,8 +225,21 @@ async function workerPhase(phaseEnv: Record<string, string>, expected: number): 
   log.end();
   if (code !== 0) throw new Error(`worker exited ${code} on SIGTERM`);
   matched = await countMessages(phaseEnv.BENCH_BROKERS ?? '', phaseEnv.BENCH_OUTPUT ?? '');
-  return { ...phaseResult(count, first, last, latencies, hwmKb / 1024), rules, matched };
+  return { ...phaseResult(count, first, last, latencies, hwmKb / 1024, (cpuTo - (cpuFrom ?? cpuTo)) / Math.max(1, cpuRecords)), rules, matched };
 }
+
+/** CPU time a process has used (user + system, all its threads), in µs, from /proc/<pid>/stat. */
+function cpuMicros(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks / CLOCK_TICKS) * 1e6;
+}
+
+/** USER_HZ: 100 on Linux for every architecture Node runs on. */
+const CLOCK_TICKS = 100;
 
 async function countMessages(brokers: string, topic: string): Promise<number> {
   const admin = new Kafka({ clientId: 'bench-count', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
@@ -368,6 +403,11 @@ async function main(): Promise<void> {
       ratio,
       allRounds: { bare: bares.map((b) => b.recordsPerSecond), worker: workers.map((w) => w.recordsPerSecond) },
       targets: { ratio: TARGET_RATIO, workerRssMb: TARGET_RSS_MB },
+      cpuCeiling: {
+        cores: CORES,
+        recordsPerSecond: Math.round((CORES * 1e6) / Math.max(0.01, workerResult.cpuUsPerRecord)),
+        ratio: round((CORES * 1e6) / Math.max(0.01, workerResult.cpuUsPerRecord) / bareResult.recordsPerSecond, 3),
+      },
       met: ratio >= TARGET_RATIO && workerResult.peakRssMb <= TARGET_RSS_MB,
     };
     const rows = [
@@ -378,6 +418,9 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(r.map((c, i) => String(c).padStart(i === 0 ? 0 : 14).padEnd(i === 0 ? 26 : 0)).join(''));
     console.log(`worker/bare: ${ratio} (target >= ${TARGET_RATIO}); worker peak RSS ${workerResult.peakRssMb} MB (target <= ${TARGET_RSS_MB}); matched ${workerResult.matched} of ${RECORDS}`);
     console.log(`rounds (records/s): bare ${report.allRounds.bare.join(', ')}; worker ${report.allRounds.worker.join(', ')}`);
+    console.log(
+      `CPU per record: bare ${bareResult.cpuUsPerRecord} µs, worker ${workerResult.cpuUsPerRecord} µs; the worker's work spread perfectly over all ${CORES} cores, with nothing else running, would cap it at ${fmt(report.cpuCeiling.recordsPerSecond)} records/s = ${report.cpuCeiling.ratio} of the bare rate`,
+    );
     console.log(report.met ? 'targets met' : 'TARGETS MISSED');
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(join(ROOT, `bench/results/e2e-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
