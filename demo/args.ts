@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { number as num } from '../src/demo/options.js';
 
 export interface RunArgs {
   /** Stop by itself after this many seconds (unset: on Ctrl-C). */
@@ -30,6 +29,14 @@ prints live counts from the worker's /metrics until Ctrl-C; then stops what it s
   --burst-every <s>     seconds between incidents (default 15)
   --interval <s>        seconds between count lines (default 5)`;
 
+
+/** A numeric flag or env value within bounds, or the fallback when unset. */
+function num(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${name}: expected a number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
 
 export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv): RunArgs {
   const { values } = parseArgs({

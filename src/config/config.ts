@@ -35,13 +35,24 @@ export interface Config {
   healthMaxLoopLagMs: number;
   /** Internal worker knobs (see WorkerTuning). */
   tuning?: Record<string, number>;
+  /** The demo producer's own settings (src/demo/options.ts): its topic and schedule. */
+  topic?: string;
+  partitions?: number;
+  /** Ordinary lines per second. */
+  rate?: number;
+  /** Seconds between incidents. */
+  burstEvery?: number;
+  burstSize?: number;
+  seed?: number;
+  /** Seconds until the producer stops by itself. */
+  duration?: number;
   logLevel: string;
 }
 
 /** Settings that must be given for a command to start. */
 const REQUIRED: Record<CommandName, string[]> = {
   worker: ['brokers', 'inputTopics'],
-  demo: [],
+  demo: ['brokers'],
   scan: [],
 };
 
@@ -122,7 +133,8 @@ export function resolveConfig(
   }
   for (const key of REQUIRED[command]) {
     const spec = OPTIONS.find((o) => o.key === key);
-    if (spec && out[key] === undefined) problems.push(`${describe(spec)}: required`);
+    // A value that was given but invalid has its own line already.
+    if (spec && out[key] === undefined && (raw[key] === undefined || raw[key] === '')) problems.push(`${describe(spec)}: required`);
   }
   problems.push(...crossChecks(out));
   if (problems.length > 0) throw new ConfigError(problems);

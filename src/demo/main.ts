@@ -10,7 +10,7 @@ import { createKafka } from '../kafka/client.js';
 import { createLogger } from '../log.js';
 import { kafkaLogToPino, kafkaVerbosity } from '../worker/kafka-log.js';
 import { signalCatalog } from './catalog.js';
-import { DEMO_USAGE, DemoUsageError, parseDemoOptions, type DemoOptions } from './options.js';
+import { DEMO_USAGE, parseDemoOptions, type DemoOptions } from './options.js';
 import { runDemoProducer } from './producer.js';
 import { DemoSchedule } from './schedule.js';
 import { DEMO_SERVICES } from './services.js';
@@ -24,7 +24,7 @@ let options: DemoOptions;
 try {
   options = parseDemoOptions(process.argv.slice(2), process.env);
 } catch (err) {
-  const known = err instanceof DemoUsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  const known = err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   console.error(known ? `faultline demo: ${(err as Error).message}\n\n${DEMO_USAGE}` : err);
   process.exit(2);
 }

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { resolveConfig, type Config } from '../config/config.js';
+import { optionsFor, resolveConfig, type Config } from '../config/config.js';
 import { DEFAULT_SCHEDULE, type ScheduleOptions } from './schedule.js';
 
-/** The demo producer's settings: Kafka connection and rules from the shared config, the rest its own. */
+/** The demo producer's settings, all from the config module (src/config/options.ts). */
 export interface DemoOptions {
   config: Config;
   topic: string;
@@ -12,60 +12,49 @@ export interface DemoOptions {
   durationS?: number;
 }
 
-export class DemoUsageError extends Error {
-  override name = 'DemoUsageError';
+/** The demo's own settings, and the Kafka ones it is usually given on the command line. */
+const LISTED = ['brokers', 'topic', 'partitions', 'rate', 'burstEvery', 'burstSize', 'seed', 'duration'];
+
+function usageLine(spec: ReturnType<typeof optionsFor>[number]): string {
+  const notes = [spec.env, spec.default === undefined ? undefined : `default ${String(spec.default)}`].filter((n) => n !== undefined);
+  return `  ${spec.flag.padEnd(22)} ${spec.help}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }
 
-export const DEMO_USAGE = `usage: node dist/demo/main.js [options]   (Kafka and rules settings as for the worker: KAFKA_BROKERS, FAULTLINE_RULES, …)
-  --brokers <list>       Kafka bootstrap servers (KAFKA_BROKERS)
-  --topic <name>         topic to write to (FAULTLINE_DEMO_TOPIC, default logs.app)
-  --partitions <n>       partitions when the topic is created (FAULTLINE_DEMO_PARTITIONS, default 3)
-  --rate <n>             ordinary lines per second (FAULTLINE_DEMO_RATE, default ${DEFAULT_SCHEDULE.rate}, at most 2000)
-  --burst-every <s>      seconds between incidents (FAULTLINE_DEMO_BURST_EVERY, default ${DEFAULT_SCHEDULE.burstEveryMs / 1000})
-  --burst-size <n>       signal lines per incident (FAULTLINE_DEMO_BURST_SIZE, default ${DEFAULT_SCHEDULE.burstSize}, at most 1000)
-  --seed <n>             random seed (FAULTLINE_DEMO_SEED, default: time-based)
-  --duration <s>         stop after this many seconds (default: on SIGTERM/SIGINT)`;
+export const DEMO_USAGE = [
+  'usage: node dist/demo/main.js [options]   (every setting of `faultline worker` for Kafka and rules applies: KAFKA_BROKERS, FAULTLINE_RULES, …)',
+  ...optionsFor('demo')
+    .filter((o) => LISTED.includes(o.key))
+    .map(usageLine),
+].join('\n');
 
-/** A numeric flag or env value within bounds, or the fallback when unset. */
-export function number(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new DemoUsageError(`${name}: expected a number from ${min} to ${max}, got "${raw}"`);
-  return n;
-}
-
-export function parseDemoOptions(argv: readonly string[], env: NodeJS.ProcessEnv): DemoOptions {
+/** Flags as the config module's keys: `--burst-every` is burstEvery, and so on. */
+function flagValues(argv: readonly string[]): Record<string, unknown> {
+  const specs = optionsFor('demo');
+  const byName = new Map(specs.map((o) => [o.flag.split(' ')[0]?.slice(2) ?? '', o]));
   const { values } = parseArgs({
     args: [...argv],
-    options: {
-      brokers: { type: 'string' },
-      topic: { type: 'string' },
-      partitions: { type: 'string' },
-      rate: { type: 'string' },
-      'burst-every': { type: 'string' },
-      'burst-size': { type: 'string' },
-      seed: { type: 'string' },
-      duration: { type: 'string' },
-    },
+    options: Object.fromEntries([...byName].map(([name, spec]) => [name, { type: spec.flag.includes('<') ? 'string' : 'boolean' }] as const)),
     strict: true,
   });
-  const clientId = env.FAULTLINE_CLIENT_ID ?? 'faultline-demo';
-  const config = resolveConfig('demo', values.brokers === undefined ? { clientId } : { brokers: values.brokers, clientId }, env);
-  if (config.brokers === undefined || config.brokers.length === 0) throw new DemoUsageError('KAFKA_BROKERS (--brokers): required');
-  const topic = values.topic ?? env.FAULTLINE_DEMO_TOPIC ?? 'logs.app';
-  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(topic)) throw new DemoUsageError(`--topic: "${topic}" is not a Kafka topic name`);
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [byName.get(name)?.key ?? name, value]));
+}
+
+/** Throws ConfigError (one line per problem) or a parseArgs error for an unknown flag. */
+export function parseDemoOptions(argv: readonly string[], env: NodeJS.ProcessEnv): DemoOptions {
+  const flags = flagValues(argv);
+  const config = resolveConfig('demo', { clientId: env.FAULTLINE_CLIENT_ID ?? 'faultline-demo', ...flags }, env);
   const options: DemoOptions = {
     config,
-    topic,
-    partitions: number('--partitions', values.partitions ?? env.FAULTLINE_DEMO_PARTITIONS, 3, 1, 1000),
+    topic: config.topic ?? 'logs.app',
+    partitions: config.partitions ?? 3,
     schedule: {
       ...DEFAULT_SCHEDULE,
-      rate: number('--rate', values.rate ?? env.FAULTLINE_DEMO_RATE, DEFAULT_SCHEDULE.rate, 0, 2000),
-      burstEveryMs: 1000 * number('--burst-every', values['burst-every'] ?? env.FAULTLINE_DEMO_BURST_EVERY, DEFAULT_SCHEDULE.burstEveryMs / 1000, 1, 3600),
-      burstSize: number('--burst-size', values['burst-size'] ?? env.FAULTLINE_DEMO_BURST_SIZE, DEFAULT_SCHEDULE.burstSize, 1, 1000),
-      seed: number('--seed', values.seed ?? env.FAULTLINE_DEMO_SEED, Date.now() % 2 ** 32, 0, 2 ** 32 - 1),
+      rate: config.rate ?? DEFAULT_SCHEDULE.rate,
+      burstEveryMs: 1000 * (config.burstEvery ?? DEFAULT_SCHEDULE.burstEveryMs / 1000),
+      burstSize: config.burstSize ?? DEFAULT_SCHEDULE.burstSize,
+      seed: config.seed ?? Date.now() % 2 ** 32,
     },
   };
-  if (values.duration !== undefined) options.durationS = number('--duration', values.duration, 0, 1, 7 * 24 * 3600);
+  if (config.duration !== undefined) options.durationS = config.duration;
   return options;
 }
