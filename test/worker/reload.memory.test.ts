@@ -1,6 +1,6 @@
 /**
- * Repeated live reloads of the shipped KB do not grow memory: every swapped-out bank is closed
- * and freed, also when a batch still held it during the swap. The bound is calibrated in the
+ * Repeated live reloads of the shipped KB do not grow memory once the allocator has warmed up:
+ * every swapped-out bank is closed and freed, also when a batch still held it during the swap. The bound is calibrated in the
  * test itself: it is half of what 30 leaked banks would cost, measured by keeping a few banks
  * alive. Not a timing test; RSS after forced GCs, with room for allocator noise.
  */
@@ -31,6 +31,7 @@ async function rssAfterGc(): Promise<number> {
 
 const MB = 1024 * 1024;
 const RELOADS = 30;
+const WINDOWS = 4;
 
 // A snapshot: someone editing rules/ meanwhile must not change what is measured.
 const KB = mkdtempSync(path.join(tmpdir(), 'faultline-reload-mem-'));
@@ -38,7 +39,7 @@ cpSync(fileURLToPath(new URL('../../rules', import.meta.url)), KB, { recursive: 
 afterAll(() => rmSync(KB, { recursive: true, force: true }));
 
 describe('live reload memory', () => {
-  it(`stays flat over ${RELOADS} reloads of the shipped KB`, async () => {
+  it(`levels off: ${RELOADS} reloads of the shipped KB in a row stop growing memory`, async () => {
     const rules = await openLiveRules({ dirs: [KB], strict: false, watchMs: 0, logger: memoryLogger('warn').logger, observer: NOOP_OBSERVER });
     const reload = async (i: number): Promise<void> => {
       const old = rules.banks.current();
@@ -59,15 +60,26 @@ describe('live reload memory', () => {
     const perBank = ((await rssAfterGc()) - base) / kept.length;
     for (const b of kept.splice(0)) b.close();
 
-    for (let i = 0; i < 5; i++) await reload(i);
-    const settled = await rssAfterGc();
-    for (let i = 0; i < RELOADS; i++) await reload(i);
-    const after = await rssAfterGc();
+    // The allocator's pools fill up over the first reloads before RSS levels off: within 5
+    // reloads on Node 20, 30-60 on Node 24 (measured: +70 MB, then flat over 150 more). A leak
+    // never levels off: every window of RELOADS reloads grows by about RELOADS banks. So the
+    // windows run until one stays under half of that, at most WINDOWS of them.
+    const bound = 0.5 * RELOADS * perBank;
+    const growths: number[] = [];
+    let before = await rssAfterGc();
+    for (let w = 0; w < WINDOWS; w++) {
+      for (let i = 0; i < RELOADS; i++) await reload(i);
+      const after = await rssAfterGc();
+      const growth = after - before;
+      growths.push(growth);
+      before = after;
+      if (growth < bound) break;
+    }
     rules.close();
 
-    const growth = after - settled;
-    console.log(`reload memory: ${(growth / MB).toFixed(1)} MB growth over ${RELOADS} reloads; a kept bank costs ${(perBank / MB).toFixed(1)} MB`);
+    const last = growths.at(-1) ?? Infinity;
+    console.log(`reload memory: growth per ${RELOADS} reloads ${growths.map((g) => (g / MB).toFixed(1)).join(', ')} MB; a kept bank costs ${(perBank / MB).toFixed(1)} MB`);
     expect(perBank / MB, 'a kept bank costs measurable memory').toBeGreaterThan(1);
-    expect(growth / MB).toBeLessThan((0.5 * RELOADS * perBank) / MB);
+    expect(last / MB).toBeLessThan(bound / MB);
   }, 300_000);
 });

@@ -20,9 +20,26 @@ export function makeRule(id: string, regexes: string[]): Rule {
 
 /**
  * What testing each rule's regexes one by one gives: per rule, the first pattern (in order)
- * that matches, with node-re2's own UTF-16 offsets. Rules whose every regex RE2 rejects are
- * left out, as the bank leaves them out.
+ * that matches, with its offsets in UTF-16 units. Rules whose every regex RE2 rejects are left
+ * out, as the bank leaves them out.
+ *
+ * Matched on the text's UTF-8 bytes, as the bank does, and the byte offsets turned into UTF-16
+ * units by decoding the bytes before them (a different way from the bank's, which counts lead
+ * bytes). node-re2's string
+ * API is no reference: from Node 24 on it encodes a lone surrogate differently (no match, or
+ * offsets shifted by one), while Buffer.from gives U+FFFD on every Node.
  */
+/**
+ * UTF-16 units of the text before byte `at`. RE2 can report an empty match inside a character
+ * (`\B` between the bytes of an emoji): such an offset counts as the end of that character, as
+ * node-re2's string API reports it.
+ */
+function unitsBefore(utf8: Buffer, at: number): number {
+  let end = at;
+  while (end < utf8.length && ((utf8[end] as number) & 0xc0) === 0x80) end++;
+  return utf8.subarray(0, end).toString('utf8').length;
+}
+
 export class ReferenceMatcher {
   private readonly compiled: (RE2 | null)[][];
 
@@ -48,8 +65,8 @@ export class ReferenceMatcher {
       for (let pattern = 0; pattern < patterns.length; pattern++) {
         const re = patterns[pattern];
         if (re === null || re === undefined || !re.test(utf8)) continue;
-        const m = re.exec(text) as RegExpExecArray;
-        out.push({ rule, pattern, start: m.index, end: m.index + (m[0] as string).length });
+        const m = re.exec(utf8) as unknown as { index: number; 0: Buffer };
+        out.push({ rule, pattern, start: unitsBefore(utf8, m.index), end: unitsBefore(utf8, m.index + m[0].length) });
         return;
       }
     });
