@@ -4,11 +4,11 @@
 # checks a KB. Runs as uid 10001 and writes nothing outside /tmp (read-only root filesystem).
 #
 # Node: the 24 line (Krypton). In Nov 2026 Node 26 is the Active LTS (since 2026-10-28) and 24
-# is in Maintenance LTS with security fixes until 2028-04-30. 24 is the newest line faultline is
-# tested on (20/22/24), and its native dependency (re2, built with node-gyp against Node's V8
-# headers) is not verified on 26 here. Move to 26 (a trixie-slim tag: the Node 26 images have no
-# bookworm variant) once CI covers it; bump the patch version for security releases.
-ARG NODE_IMAGE=node:24.17.0-bookworm-slim
+# is in Maintenance LTS with security fixes until 2028-04-30. 26 is out of reach for now: re2
+# 1.23 does not compile against Node 26's V8 (String::Utf8Length is gone), and the re2 releases
+# that do (1.24+) require Node >= 22, while faultline supports Node 20. CI runs the tests on
+# exactly this Node (scripts/ci/other-node.sh 24.21.0); bump both together for security releases.
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 # re2 is a native module: node-gyp needs python3, make and a C++ compiler if no prebuilt fits.

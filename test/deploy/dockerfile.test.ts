@@ -65,6 +65,8 @@ describe('Dockerfile', () => {
     // An even (LTS) line that package.json's engines accept.
     expect(major % 2).toBe(0);
     expect(major).toBeGreaterThanOrEqual(Number(/(\d+)/.exec(pkg.engines.node)?.[1]));
+    // CI runs the tests on exactly this Node, not only on the machine's.
+    expect(read('.ci/run')).toContain(`scripts/ci/other-node.sh ${m?.[1]}.${m?.[2]}.${m?.[3]}`);
   });
 
   it('builds the native re2 module, compiles, and drops the devDependencies', () => {
