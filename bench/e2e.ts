@@ -3,8 +3,9 @@
  * client on this machine: a bare kafkajs consumer that only reads and commits.
  *
  * BENCH_RECORDS (200,000) log records of about BENCH_RECORD_BYTES (500) go to a 4-partition topic
- * with kcat: real loghub lines, ~1 % of records carrying a KB signature (see `corpus`). Then, BENCH_ROUNDS (2) times, the bare consumer (a
- * child process) and the worker as shipped (`node dist/cli/main.js worker`, with the deadends KB
+ * with kcat: real loghub lines, ~1 % of records carrying a KB signature (see `corpus`). Then,
+ * BENCH_ROUNDS (2) times, the bare consumer (a child process) and the worker as shipped
+ * (`node <flags of npm start> dist/cli/main.js worker`, with the deadends KB
  * when /work/shared is there, else rules/; BENCH_RULES picks another) each read it all with a
  * group of their own. The machine is shared, so each side's best round counts. Reported:
  * records/s from the first batch's receipt to the last commit, p50/p99 batch latency (receipt to
@@ -154,8 +155,8 @@ async function bare(): Promise<PhaseResult> {
 
 /**
  * The worker as it runs in production: `node <flags of npm start> dist/cli/main.js worker`
- * (built first; BENCH_NODE_FLAGS adds flags), configured through the environment. Its per-batch debug lines give records and latency; its peak RSS is
- * the kernel's high-water mark (VmHWM).
+ * (built first; BENCH_NODE_FLAGS adds flags), configured through the environment. Its per-batch
+ * debug lines give records and latency; its peak RSS is the kernel's high-water mark (VmHWM).
  */
 async function workerPhase(phaseEnv: Record<string, string>, expected: number): Promise<PhaseResult> {
   const nodeFlags = [...workerNodeFlags(ROOT), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
@@ -390,6 +391,8 @@ async function main(): Promise<void> {
     const workerResult = { ...best(workers), peakRssMb: Math.max(...workers.map((w) => w.peakRssMb)) };
 
     const ratio = round(workerResult.recordsPerSecond / bareResult.recordsPerSecond, 3);
+    // Every core doing nothing but the worker's work: no way of running it in parallel does better.
+    const ceiling = (CORES * 1e6) / Math.max(0.01, workerResult.cpuUsPerRecord);
     const report = {
       date: new Date().toISOString(),
       node: process.version,
@@ -403,11 +406,7 @@ async function main(): Promise<void> {
       ratio,
       allRounds: { bare: bares.map((b) => b.recordsPerSecond), worker: workers.map((w) => w.recordsPerSecond) },
       targets: { ratio: TARGET_RATIO, workerRssMb: TARGET_RSS_MB },
-      cpuCeiling: {
-        cores: CORES,
-        recordsPerSecond: Math.round((CORES * 1e6) / Math.max(0.01, workerResult.cpuUsPerRecord)),
-        ratio: round((CORES * 1e6) / Math.max(0.01, workerResult.cpuUsPerRecord) / bareResult.recordsPerSecond, 3),
-      },
+      cpuCeiling: { cores: CORES, recordsPerSecond: Math.round(ceiling), ratio: round(ceiling / bareResult.recordsPerSecond, 3) },
       met: ratio >= TARGET_RATIO && workerResult.peakRssMb <= TARGET_RSS_MB,
     };
     const rows = [
