@@ -19,13 +19,21 @@ addConfigOptions(
     .argument('[files...]', "log files; '-' or none for stdin")
     .option('--all', 'print every record, not only matched ones')
     .option('--no-progress', 'no progress bar on stderr')
-    .option('--fail-on-match', 'exit 1 when any record matched (for CI gates)'),
+    .option('--fail-on-match', 'exit 1 when any record matched (for CI gates)')
+    .option('--templates', "mine log templates: each printed event carries faultline.template; the summary lists the templates of unmatched errors and warnings"),
   'scan',
 ).action(async (files: string[], _opts, cmd: Command) => {
   const { runScan } = await import('./scan.js');
-  const local = cmd.opts<{ all?: boolean; progress: boolean; failOnMatch?: boolean }>();
+  const local = cmd.opts<{ all?: boolean; progress: boolean; failOnMatch?: boolean; templates?: boolean }>();
   process.exitCode = await runScan(
-    { config: configFrom(cmd, 'scan'), files, all: local.all === true, progress: local.progress, failOnMatch: local.failOnMatch === true },
+    {
+      config: configFrom(cmd, 'scan'),
+      files,
+      all: local.all === true,
+      progress: local.progress,
+      failOnMatch: local.failOnMatch === true,
+      templates: local.templates === true,
+    },
     io,
   );
 });
@@ -63,6 +71,33 @@ rules
     const { runRulesTest } = await import('./rules-test.js');
     process.exitCode = await runRulesTest({ rules: ruleDirs(opts.rules), strict: opts.strict === true, format: opts.format }, io);
   });
+
+// Scan's settings: the decode settings (message/error fields) must be the ones scan mined with.
+addConfigOptions(
+  rules
+    .command('suggest')
+    .description('draft a rule from a mined template (an id from scan --templates or a worker /templates) or from a message text')
+    .argument('[text]', 'a message to make the rule from, when no --template is given')
+    .option('--template <id>', 'template id, as scan --templates or /templates shows it')
+    .option('--from <sources>', 'where the template was mined: the log files given to scan (comma-separated), or a worker URL such as http://host:9464/templates')
+    .option('--id <id>', 'rule id (default unknown/<words of the template>)')
+    .option('--out <file>', 'write the rule there instead of stdout'),
+  'scan',
+).action(async (text: string | undefined, _opts, cmd: Command) => {
+  const { runRulesSuggest } = await import('./rules-suggest.js');
+  const local = cmd.opts<{ template?: string; from?: string; id?: string; out?: string }>();
+  process.exitCode = await runRulesSuggest(
+    {
+      config: configFrom(cmd, 'scan'),
+      ...(text !== undefined ? { text } : {}),
+      ...(local.template !== undefined ? { template: local.template } : {}),
+      from: (local.from ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+      ...(local.id !== undefined ? { id: local.id } : {}),
+      ...(local.out !== undefined ? { out: local.out } : {}),
+    },
+    io,
+  );
+});
 
 function ruleDirs(flag: string | undefined): string[] {
   const raw = flag ?? process.env.FAULTLINE_RULES ?? 'rules';

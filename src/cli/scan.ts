@@ -18,6 +18,7 @@ import type { CliIo } from './rules-check.js';
 import { NdjsonWriter } from './ndjson-writer.js';
 import { ScanProgress } from './scan-progress.js';
 import { ScanSummary } from './scan-summary.js';
+import { ScanTemplates } from './scan-templates.js';
 
 export interface ScanOptions {
   config: Config;
@@ -25,6 +26,8 @@ export interface ScanOptions {
   all: boolean;
   progress: boolean;
   failOnMatch: boolean;
+  /** Mine templates: every printed event carries its template; the summary lists unknown errors. */
+  templates?: boolean;
   stdin?: NodeJS.ReadableStream;
 }
 
@@ -41,6 +44,7 @@ export async function runScan(opts: ScanOptions, io: ScanIo): Promise<number> {
   const out = new NdjsonWriter(io.stdout);
   const decode = createDecoder(decodeOptionsFrom(opts.config));
   const files = opts.files.length > 0 ? opts.files : [STDIN_PATH];
+  const templates = opts.templates === true ? new ScanTemplates() : undefined;
   let failed = false;
   try {
     for (const file of files) {
@@ -62,8 +66,10 @@ export async function runScan(opts: ScanOptions, io: ScanIo): Promise<number> {
             const decoded = decode(rec.text);
             for (const issue of decoded.issues) summary.addIssue(issue);
             const matches = decoded.text === '' ? [] : bank.match(decoded.text);
+            const template = templates?.add(decoded.text, decoded.event, matches.length > 0, `${file}:${rec.line}`);
             if (matches.length === 0 && !opts.all) continue;
             const event = tagEvent(decoded, matches, bank.rules, fileSource(file, rec.line, rec.lines));
+            if (template !== undefined) event.faultline.template = template;
             if (matches.length > 0) summary.addMatch(event.faultline.matches.map((m) => m.id), event.faultline.signals);
             out.write(event);
           }
@@ -85,6 +91,7 @@ export async function runScan(opts: ScanOptions, io: ScanIo): Promise<number> {
     bank.close();
   }
   io.stderr.write(summary.render());
+  if (templates !== undefined) io.stderr.write(templates.render());
   if (failed) return 2;
   return opts.failOnMatch && summary.matched > 0 ? 1 : 0;
 }

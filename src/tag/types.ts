@@ -26,6 +26,8 @@ export interface FaultlineBlock {
   signals: Signal[];
   service?: string;
   source: EventSource;
+  /** The record's mined template (`scan --templates`). */
+  template?: { id: string; pattern: string };
 }
 
 export type TaggedEvent = Record<string, unknown> & { faultline: FaultlineBlock };

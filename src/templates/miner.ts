@@ -21,6 +21,8 @@ export interface MinerOptions {
   similarity: number;
   /** Tokens read from one message; the rest is one token. */
   maxTokens: number;
+  /** Told of each template dropped to keep the bound (callers drop what they keep beside it). */
+  onEvict?: (template: Template) => void;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface MinerOptions {
  * masking, most messages of one template are already equal, and a low threshold mostly merges
  * templates that differ in a constant word (`VM Started` / `VM Paused`).
  */
-export const DEFAULT_MINER_OPTIONS: MinerOptions = { maxTemplates: 2000, similarity: 0.9, maxTokens: 128 };
+export const DEFAULT_MINER_OPTIONS: Readonly<Omit<MinerOptions, 'onEvict'>> = { maxTemplates: 2000, similarity: 0.9, maxTokens: 128 };
 
 export interface Template {
   /** Stable for the life of the miner: `t` and a sequence number. */
@@ -144,6 +146,7 @@ export class TemplateMiner {
       if (bucket.length === 0) this.buckets.delete(oldest.bucket);
     }
     this.evicted++;
+    this.opts.onEvict?.(oldest);
   }
 }
 
