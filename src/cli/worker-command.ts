@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js';
 import { startOps } from '../http/ops.js';
 import { parseTopicSpec, TopicSpecError } from '../kafka/topic-spec.js';
 import { createLogger } from '../log.js';
+import { coreProcessorFor } from '../worker/core-processor.js';
 import { workerMain } from './worker.js';
 
 /**
@@ -31,6 +32,7 @@ export async function runWorkerCommand(config: Config): Promise<void> {
       brokerDownGraceMs: config.readyBrokerDownMs,
       maxLoopLagMs: config.healthMaxLoopLagMs,
       topics,
+      ...(config.unknownTemplates ? { unknownTemplatesMax: config.unknownTemplatesMax } : {}),
       onError: (e) => logger.warn({ event: 'metrics-error', error: String(e) }, 'metrics endpoint error'),
     });
   } catch (err) {
@@ -39,5 +41,10 @@ export async function runWorkerCommand(config: Config): Promise<void> {
     return;
   }
   logger.info({ event: 'metrics-listening', url: ops.server.url }, 'metrics and health endpoints up');
-  await workerMain(config, { logger, observer: ops.observer, onStopped: () => ops.close() });
+  await workerMain(config, {
+    logger,
+    observer: ops.observer,
+    processorFor: coreProcessorFor(config, ops.unknownErrors),
+    onStopped: () => ops.close(),
+  });
 }

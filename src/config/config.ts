@@ -31,6 +31,8 @@ export interface Config {
   metricsPort: number;
   metricsHost: string;
   serviceLabelLimit: number;
+  unknownTemplates: boolean;
+  unknownTemplatesMax: number;
   readyBrokerDownMs: number;
   healthMaxLoopLagMs: number;
   /** Internal worker knobs (see WorkerTuning). */

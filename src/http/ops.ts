@@ -4,6 +4,13 @@ import { createMetrics } from '../metrics/registry.js';
 import { LoopLagMonitor } from './loop-lag.js';
 import { Readiness } from './readiness.js';
 import { startOpsServer, type OpsServer } from './server.js';
+import { UnknownErrors } from '../templates/unknown-errors.js';
+import { registerUnknownErrorMetrics } from '../metrics/unknown-errors.js';
+
+/** /templates: the live templates of unknown errors, most frequent first. */
+function templatesBody(table: UnknownErrors): unknown {
+  return { templates: table.list(500), live: table.size, records: table.records, evicted: table.evictions };
+}
 
 /**
  * Everything operational a worker needs, wired once: its own metrics registry, the observer that
@@ -23,6 +30,8 @@ export interface OpsOptions {
   /** Plain (non-pattern) input topics, e.g. parseTopicSpec(config.inputTopics).names: their series exist before the first batch. */
   topics?: readonly string[];
   onError?: (error: unknown) => void;
+  /** Mine templates of unmatched errors: the table, /templates and its metrics (absent: off). */
+  unknownTemplatesMax?: number;
 }
 
 export interface Ops {
@@ -30,6 +39,8 @@ export interface Ops {
   registry: Registry;
   readiness: Readiness;
   server: OpsServer;
+  /** The unknown-error table the matching core feeds, when on. */
+  unknownErrors?: UnknownErrors;
   close(graceMs?: number): Promise<void>;
 }
 
@@ -42,6 +53,11 @@ export async function startOps(options: OpsOptions): Promise<Ops> {
     serviceLabelLimit: options.serviceLabelLimit,
     ...(options.topics ? { topics: options.topics } : {}),
   });
+  const unknownErrors =
+    options.unknownTemplatesMax === undefined
+      ? undefined
+      : new UnknownErrors({ maxTemplates: options.unknownTemplatesMax, serviceKey: (s) => observer.serviceLabel(s) });
+  if (unknownErrors !== undefined) registerUnknownErrorMetrics(metrics.registry, unknownErrors);
   const loop = new LoopLagMonitor({ maxLagMs: options.maxLoopLagMs });
   loop.start();
   let server: OpsServer;
@@ -52,6 +68,7 @@ export async function startOps(options: OpsOptions): Promise<Ops> {
       registry: metrics.registry,
       readiness: () => readiness.status(),
       health: () => loop.status(),
+      ...(unknownErrors ? { templates: () => templatesBody(unknownErrors) } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
     });
   } catch (error) {
@@ -63,6 +80,7 @@ export async function startOps(options: OpsOptions): Promise<Ops> {
     registry: metrics.registry,
     readiness,
     server,
+    ...(unknownErrors ? { unknownErrors } : {}),
     async close(graceMs?: number) {
       loop.stop();
       await server.close(graceMs);

@@ -6,7 +6,7 @@ import type { HealthStatus } from './loop-lag.js';
 
 /**
  * The worker's only HTTP surface: /metrics for Prometheus, /healthz for liveness, /readyz for
- * readiness. GET and HEAD only; nothing here reads a request body or carries user input into a
+ * readiness, /templates for the templates of unknown errors (when mined). GET and HEAD only; nothing here reads a request body or carries user input into a
  * response, so plain node:http is all it needs.
  */
 
@@ -17,6 +17,8 @@ export interface OpsServerOptions {
   registry: Registry;
   readiness: () => ReadinessStatus;
   health: () => HealthStatus;
+  /** JSON for /templates (unknown-error templates); the route answers 404 when absent. */
+  templates?: () => unknown;
   /** Called with errors that escape a request (a failing metric collector); default: ignored. */
   onError?: (error: unknown) => void;
 }
@@ -66,7 +68,8 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
 
 async function handle(options: OpsServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?', 1)[0];
-  if (path !== '/metrics' && path !== '/healthz' && path !== '/readyz') {
+  const templates = path === '/templates' ? options.templates : undefined;
+  if (path !== '/metrics' && path !== '/healthz' && path !== '/readyz' && templates === undefined) {
     reply(req, res, 404, TEXT, 'not found: try /metrics, /healthz or /readyz\n');
     return;
   }
@@ -75,7 +78,9 @@ async function handle(options: OpsServerOptions, req: IncomingMessage, res: Serv
     reply(req, res, 405, TEXT, 'method not allowed\n');
     return;
   }
-  if (path === '/metrics') {
+  if (templates !== undefined) {
+    reply(req, res, 200, 'application/json; charset=utf-8', `${JSON.stringify(templates())}\n`);
+  } else if (path === '/metrics') {
     const body = await options.registry.metrics();
     reply(req, res, 200, options.registry.contentType, body);
   } else if (path === '/healthz') {

@@ -60,6 +60,11 @@ export class MetricsObserver implements PipelineObserver {
     for (const topic of options.topics ?? []) this.topicSeen(topic);
   }
 
+  /** The bounded, sanitised service label of a raw service name (counts overflow like batch does). */
+  serviceLabel(raw: string | undefined): string {
+    return this.services.label(raw);
+  }
+
   batch(report: BatchReport): void {
     const topic = report.topic;
     this.topicSeen(topic);

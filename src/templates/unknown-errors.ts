@@ -9,8 +9,14 @@ import { TemplateMiner, templatePattern, type MinerOptions, type Template } from
 import { severityOf, type Severity } from './level.js';
 
 export interface UnknownErrorOptions extends Partial<Omit<MinerOptions, 'onEvict'>> {
+  /** Service names kept per template. */
   maxServices?: number;
   maxExampleChars?: number;
+  /**
+   * The key records are counted under per service (`recordsByService`): the metrics layer passes
+   * its bounded, sanitised label function so that counts and label values agree. Default: as is.
+   */
+  serviceKey?: (service: string | undefined) => string;
 }
 
 /** Where an example came from: a Kafka coordinate or a file line; kept as given. */
@@ -45,7 +51,8 @@ export interface ObservedRecord {
   text: string;
   event: Record<string, unknown>;
   service?: string;
-  source: ExampleSource;
+  /** Only called for the first record of a template: building a source may cost a Date. */
+  source: () => ExampleSource;
 }
 
 export class UnknownErrors {
@@ -53,6 +60,8 @@ export class UnknownErrors {
   private readonly entries = new Map<string, Entry>();
   private readonly maxServices: number;
   private readonly maxExampleChars: number;
+  private readonly serviceKey: (service: string | undefined) => string;
+  private readonly perService = new Map<string, number>();
   /** Unmatched error/warn records seen, evicted templates included. */
   records = 0;
 
@@ -60,6 +69,7 @@ export class UnknownErrors {
     this.miner = new TemplateMiner({ ...opts, onEvict: (t) => this.entries.delete(t.id) });
     this.maxServices = opts.maxServices ?? 10;
     this.maxExampleChars = opts.maxExampleChars ?? 1000;
+    this.serviceKey = opts.serviceKey ?? ((s) => s ?? 'unknown');
   }
 
   /**
@@ -70,6 +80,8 @@ export class UnknownErrors {
     const severity = severityOf(rec.event, rec.text);
     if (severity === 'other') return severity;
     this.records++;
+    const key = this.serviceKey(rec.service);
+    this.perService.set(key, (this.perService.get(key) ?? 0) + 1);
     const template = this.miner.add(firstLine(rec.text));
     let e = this.entries.get(template.id);
     if (e === undefined) {
@@ -81,7 +93,7 @@ export class UnknownErrors {
         firstSeen: now,
         lastSeen: now,
         example: rec.text.slice(0, this.maxExampleChars),
-        exampleSource: rec.source,
+        exampleSource: rec.source(),
       };
       this.entries.set(template.id, e);
     }
@@ -96,6 +108,11 @@ export class UnknownErrors {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Unmatched error/warn records per service key, since start (monotonic). */
+  recordsByService(): ReadonlyMap<string, number> {
+    return this.perService;
   }
 
   get evictions(): number {
