@@ -97,6 +97,13 @@ export class TemplateMiner {
     return this.byId.size;
   }
 
+  /** Buckets and the templates they index: both stay within the bound (tests check it). */
+  indexSize(): { buckets: number; entries: number } {
+    let entries = 0;
+    for (const b of this.buckets.values()) entries += b.length;
+    return { buckets: this.buckets.size, entries };
+  }
+
   /** Templates dropped to keep the bound. */
   get evictions(): number {
     return this.evicted;
