@@ -17,7 +17,7 @@ const HOSTNAME = /^(?:[a-z0-9-]+\.){2,}[a-z]{2,3}\.?$/;
 
 /** True when the token is a variable of its message. */
 export function isVariable(token: string): boolean {
-  if (DIGIT.test(token)) return true;
+  if (token === '' || DIGIT.test(token)) return true;
   if (token.length <= 9 && DATE_WORDS.has(token.toLowerCase())) return true;
   if (HOSTNAME.test(token)) return true;
   const c = token.charCodeAt(0);

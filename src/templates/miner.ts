@@ -1,8 +1,8 @@
 /**
  * A streaming log-template miner in the manner of Drain (He et al., ICWS 2017): messages are
  * tokenized, variable tokens masked, and each message joins the most similar template of its
- * bucket (same token count) or starts a new one. Similarity counts words only; punctuation
- * split off by the tokenizer must line up exactly. A template's token
+ * bucket (same token count and punctuation) or starts a new one. Similarity counts words only,
+ * and not the places where both hold a variable. A template's token
  * that differs between two of its messages becomes a wildcard.
  *
  * Bounded: at most `maxTemplates` templates live at once; when a new one would pass the bound,
@@ -19,6 +19,11 @@ export interface MinerOptions {
   maxTemplates: number;
   /** Share of a template's tokens a message must have in common to join it (0..1). */
   similarity: number;
+  /**
+   * From this many compared words on, a message that differs from a template in one word joins
+   * it even below `similarity` (`session opened for user alice by (uid=<*>)`).
+   */
+  oneDifferenceFrom: number;
   /** Tokens read from one message; the rest is one token. */
   maxTokens: number;
   /** Told of each template dropped to keep the bound (callers drop what they keep beside it). */
@@ -26,11 +31,17 @@ export interface MinerOptions {
 }
 
 /**
- * Defaults measured on the 16 loghub 2k files (npm run bench:templates), one setting for all: after
- * masking, most messages of one template are already equal, and a low threshold mostly merges
- * templates that differ in a constant word (`VM Started` / `VM Paused`).
+ * Defaults measured on the 16 loghub 2k files (npm run bench:templates), one setting for all
+ * systems: after masking, most messages of one template are already equal, and a low threshold
+ * mostly merges templates that differ in a constant word (`VM Started` / `VM Paused`), so a
+ * message joins a template when its compared words agree but for one (from 6 words on) or 10%.
  */
-export const DEFAULT_MINER_OPTIONS: Readonly<Omit<MinerOptions, 'onEvict'>> = { maxTemplates: 2000, similarity: 0.9, maxTokens: 128 };
+export const DEFAULT_MINER_OPTIONS: Readonly<Omit<MinerOptions, 'onEvict'>> = {
+  maxTemplates: 2000,
+  similarity: 0.9,
+  oneDifferenceFrom: 6,
+  maxTokens: 128,
+};
 
 export interface Template {
   /** Stable for the life of the miner: `t` and a sequence number. */
@@ -123,11 +134,16 @@ export class TemplateMiner {
         const tok = tokens[i]!;
         // Punctuation is structure (the bucket's shape lines it up): it says nothing of similarity.
         if (tok.length === 1 && isSeparator(tok)) continue;
+        // Two variables in one place say nothing either: counting them as alike would let a
+        // message full of numbers join a template whose one constant word it does not share
+        // (`GET <*> status <*>` and `POST <*> status <*>`).
+        if (tok === WILDCARD && t[i] === WILDCARD) continue;
         words++;
         if (t[i] === tok) same++;
         else if (t[i] === WILDCARD) wild++;
       }
-      const sim = words === 0 ? 1 : same / words;
+      // One differing word is allowed from `oneDifferenceFrom` compared words on, whatever the ratio.
+      const sim = words === 0 ? 1 : words >= this.opts.oneDifferenceFrom && words - same <= 1 ? 1 : same / words;
       if (sim > bestSim || (sim === bestSim && wild > bestWild)) {
         best = c;
         bestSim = sim;

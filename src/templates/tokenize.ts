@@ -39,6 +39,9 @@ export function tokenize(text: string, max = 256): string[] {
     }
     if (SEPARATORS.has(c) || (c === 0x3a /* : */ && isColonSeparator(text, i))) {
       if (start >= 0) tokens.push(text.slice(start, i));
+      // `()` and `[]`: an absent value, which is still a value (`from 1.2.3.4 ()` is the same
+      // message as `from 1.2.3.4 (host)`).
+      else if ((c === 0x29 || c === 0x5d) && i > 0 && text.charCodeAt(i - 1) === (c === 0x29 ? 0x28 : 0x5b)) tokens.push('');
       tokens.push(text[i]!);
       start = -1;
     } else if (start < 0) {
