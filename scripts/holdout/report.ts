@@ -97,7 +97,7 @@ export function renderReport(s: HoldoutSummary, opts: { show: boolean; title: st
   const locales = [...s.perLocale.entries()].filter(([l]) => l !== 'en').sort(([a], [b]) => a.localeCompare(b, 'en'));
   const lines = [
     `${opts.title}: ${s.positives} positives, ${s.negatives} hard negatives` +
-      (s.excluded.length > 0 ? `; ${s.excluded.length} left out because the rules' examples hold their text (${s.excluded.join(', ')})` : ''),
+      (s.excluded.length > 0 ? `; ${s.excluded.length} left out because the rules' examples hold their text or cite their source (${s.excluded.join(', ')})` : ''),
     '',
     row(['signal', 'recall']),
     row(['---', '---:']),
