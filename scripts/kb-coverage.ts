@@ -1,7 +1,7 @@
 /**
  * The README's knowledge-base coverage section, generated from rules/ so that it cannot drift
- * from the KB: rules per ecosystem (top folder) and signal, examples, and the libraries and
- * runtimes the rules name in their tags. Rewrites README.md between `<!-- kb-coverage:start -->`
+ * from the KB: rules per ecosystem (top folder) and signal, examples, and rules per ecosystem ×
+ * library × signal, the libraries and runtimes being the ones the rules name in their tags. Rewrites README.md between `<!-- kb-coverage:start -->`
  * and `<!-- kb-coverage:end -->`; `--check` writes nothing and exits 1 when that section is stale
  * (test/rules/kb-coverage.test.ts runs it, so CI fails on a rule added without regenerating).
  *
@@ -66,6 +66,16 @@ const GENERIC_TAGS: ReadonlySet<string> = new Set([
   'worker-timeout',
 ]);
 
+/** Rules of one library (or runtime, server) tag within one ecosystem. */
+export interface LibraryCoverage {
+  rules: number;
+  signals: Record<Signal, number>;
+  other: number;
+}
+
+/** The row of rules that name no library in their tags. */
+export const NO_LIBRARY = '(no library tag)';
+
 export interface EcosystemCoverage {
   name: string;
   rules: number;
@@ -75,8 +85,8 @@ export interface EcosystemCoverage {
   other: number;
   match: number;
   noMatch: number;
-  /** Library/runtime tag → rules carrying it. */
-  libraries: Map<string, number>;
+  /** Library/runtime tag → its rules; NO_LIBRARY for rules without one. */
+  libraries: Map<string, LibraryCoverage>;
 }
 
 /** The ecosystem of a rule is the first folder under the rules directory. */
@@ -85,9 +95,18 @@ export function ecosystemOf(rule: Rule, rulesDir: string): string {
   return parts.length > 1 ? (parts[0] as string) : '(top level)';
 }
 
+const noSignals = (): Record<Signal, number> => Object.fromEntries(SIGNALS.map((s) => [s, 0])) as Record<Signal, number>;
+
 function emptyCoverage(name: string): EcosystemCoverage {
-  const signals = Object.fromEntries(SIGNALS.map((s) => [s, 0])) as Record<Signal, number>;
-  return { name, rules: 0, signals, other: 0, match: 0, noMatch: 0, libraries: new Map() };
+  return { name, rules: 0, signals: noSignals(), other: 0, match: 0, noMatch: 0, libraries: new Map() };
+}
+
+function addToLibrary(into: Map<string, LibraryCoverage>, name: string, rule: Rule): void {
+  let lib = into.get(name);
+  if (lib === undefined) into.set(name, (lib = { rules: 0, signals: noSignals(), other: 0 }));
+  lib.rules++;
+  for (const signal of rule.signals) lib.signals[signal]++;
+  if (rule.signals.length === 0) lib.other++;
 }
 
 function add(into: EcosystemCoverage, rule: Rule, libraries: readonly string[]): void {
@@ -96,7 +115,7 @@ function add(into: EcosystemCoverage, rule: Rule, libraries: readonly string[]):
   if (rule.signals.length === 0) into.other++;
   into.match += rule.examples?.match.length ?? 0;
   into.noMatch += rule.examples?.no_match.length ?? 0;
-  for (const lib of libraries) into.libraries.set(lib, (into.libraries.get(lib) ?? 0) + 1);
+  for (const lib of libraries) addToLibrary(into.libraries, lib, rule);
 }
 
 /** Coverage per ecosystem, sorted by name, and the total (whose `libraries` stay empty). */
@@ -112,7 +131,7 @@ export function coverageOf(rules: readonly Rule[], rulesDir: string): { ecosyste
     const libraries = rule.tags.filter(
       (tag) => !(SIGNALS as readonly string[]).includes(tag) && !GENERIC_TAGS.has(tag) && !ecosystemNames.has(tag),
     );
-    add(row, rule, libraries);
+    add(row, rule, libraries.length > 0 ? libraries : [NO_LIBRARY]);
     add(total, rule, []);
   }
   const ecosystems = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name, 'en'));
@@ -136,19 +155,38 @@ export function renderCoverage(rules: readonly Rule[], rulesDir: string): string
     ...ecosystems.map((c) => countsRow([c.name, ...numbers(c)])),
     countsRow(['**total**', ...numbers(total).map((n) => `**${n}**`)]),
     '',
-    'Libraries, servers and runtimes named in the rules\' `tags` (number of rules):',
+    'Distinct libraries per ecosystem and signal (library tags with at least one rule giving the signal):',
     '',
-    countsRow(['ecosystem', 'covered']),
-    countsRow(['---', '---']),
-    ...ecosystems.map((c) => countsRow([c.name, librariesCell(c.libraries)])),
+    countsRow(['ecosystem', ...SIGNALS.map((s) => `\`${s}\``)]),
+    countsRow(['---', ...SIGNALS.map(() => '---:')]),
+    ...ecosystems.map((c) => countsRow([c.name, ...SIGNALS.map((s) => librariesWith(c, s))])),
+    '',
+    'Rules per ecosystem × library × signal: the libraries, servers and runtimes are the ones named in the rules\' `tags`;',
+    'a rule naming two libraries counts under both, one naming none under “' + NO_LIBRARY + '”.',
+    '',
+    countsRow(['ecosystem', 'library', ...SIGNALS.map((s) => `\`${s}\``), 'other / no signal', 'rules']),
+    countsRow(['---', '---', ...SIGNALS.map(() => '---:'), '---:', '---:']),
+    ...ecosystems.flatMap((c) => libraryRows(c)),
   ];
   return lines.join('\n');
 }
 
-function librariesCell(libraries: ReadonlyMap<string, number>): string {
-  const names = [...libraries.keys()].sort((a, b) => a.localeCompare(b, 'en'));
-  if (names.length === 0) return '—';
-  return names.map((name) => `${name} (${libraries.get(name) ?? 0})`).join(', ');
+/** How many library tags of the ecosystem have a rule giving `signal` (the no-library row excluded). */
+export function librariesWith(c: EcosystemCoverage, signal: Signal): number {
+  let n = 0;
+  for (const [name, lib] of c.libraries) if (name !== NO_LIBRARY && lib.signals[signal] > 0) n++;
+  return n;
+}
+
+/** One row per library of the ecosystem, alphabetical, the no-library row last; zeros shown as ·. */
+function libraryRows(c: EcosystemCoverage): string[] {
+  const names = [...c.libraries.keys()].filter((n) => n !== NO_LIBRARY).sort((a, b) => a.localeCompare(b, 'en'));
+  if (c.libraries.has(NO_LIBRARY)) names.push(NO_LIBRARY);
+  const cell = (n: number): string | number => (n === 0 ? '·' : n);
+  return names.map((name) => {
+    const lib = c.libraries.get(name) as LibraryCoverage;
+    return countsRow([c.name, name, ...SIGNALS.map((s) => cell(lib.signals[s])), cell(lib.other), lib.rules]);
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/kb/load.js';
-import { coverageOf, runKbCoverage } from '../../scripts/kb-coverage.js';
+import { NO_LIBRARY, coverageOf, librariesWith, runKbCoverage } from '../../scripts/kb-coverage.js';
 import { captureIo } from '../cli/capture-io.js';
 import { flatRecord, removeRulesDirs, rulesDir } from '../kb/rule-files.js';
 import { REPO_ROOT } from './kb-corpus.js';
@@ -30,10 +30,14 @@ function rule(id: string, tags: string[], match: number, noMatch: number): Recor
   });
 }
 
-/** Two ecosystems: a mixes two signals, no signal, a library, a generic tag and another ecosystem's name. */
+/**
+ * Two ecosystems: alpha mixes two signals, no signal, a library, a generic tag and another
+ * ecosystem's name, and a rule with no library tag at all.
+ */
 const KB = {
   'alpha/one.json': rule('alpha/one', ['pool-starvation', 'thread-starvation', 'hikaricp', 'timeout'], 3, 1),
   'alpha/two.json': rule('alpha/two', ['hikaricp', 'beta'], 2, 2),
+  'alpha/four.json': rule('alpha/four', ['pool-starvation', 'timeout'], 1, 1),
   'beta/three.json': rule('beta/three', ['socket-exhaustion', 'nginx', 'file-descriptors'], 2, 1),
 };
 
@@ -63,21 +67,30 @@ describe('scripts/kb-coverage.ts', () => {
     expect(ecosystems.map((e) => e.name)).toEqual(['alpha', 'beta']);
     const [alpha, beta] = ecosystems;
     expect(alpha).toMatchObject({
-      rules: 2,
-      signals: { 'socket-exhaustion': 0, 'pool-starvation': 1, 'thread-starvation': 1 },
-      other: 1,
-      match: 5,
-      noMatch: 3,
-    });
-    // Generic tags (timeout) and ecosystem names (beta) are not libraries.
-    expect(Object.fromEntries(alpha?.libraries ?? [])).toEqual({ hikaricp: 2 });
-    expect(Object.fromEntries(beta?.libraries ?? [])).toEqual({ nginx: 1 });
-    expect(total).toMatchObject({
       rules: 3,
-      signals: { 'socket-exhaustion': 1, 'pool-starvation': 1, 'thread-starvation': 1 },
+      signals: { 'socket-exhaustion': 0, 'pool-starvation': 2, 'thread-starvation': 1 },
       other: 1,
-      match: 7,
+      match: 6,
       noMatch: 4,
+    });
+    // Generic tags (timeout) and ecosystem names (beta) are not libraries; a rule without one is counted apart.
+    const none = { 'socket-exhaustion': 0, 'pool-starvation': 0, 'thread-starvation': 0 };
+    expect(Object.fromEntries(alpha?.libraries ?? [])).toEqual({
+      hikaricp: { rules: 2, signals: { ...none, 'pool-starvation': 1, 'thread-starvation': 1 }, other: 1 },
+      [NO_LIBRARY]: { rules: 1, signals: { ...none, 'pool-starvation': 1 }, other: 0 },
+    });
+    expect(Object.fromEntries(beta?.libraries ?? [])).toEqual({
+      nginx: { rules: 1, signals: { ...none, 'socket-exhaustion': 1 }, other: 0 },
+    });
+    // The no-library row does not count as a library.
+    expect(alpha === undefined ? -1 : librariesWith(alpha, 'pool-starvation')).toBe(1);
+    expect(alpha === undefined ? -1 : librariesWith(alpha, 'socket-exhaustion')).toBe(0);
+    expect(total).toMatchObject({
+      rules: 4,
+      signals: { 'socket-exhaustion': 1, 'pool-starvation': 2, 'thread-starvation': 1 },
+      other: 1,
+      match: 8,
+      noMatch: 5,
     });
   });
 
@@ -96,11 +109,13 @@ describe('scripts/kb-coverage.ts', () => {
     expect(written.startsWith('# project\n\nintro\n\n')).toBe(true);
     expect(written.endsWith(`${END}\n\n## after\n`)).toBe(true);
     expect(section(written)).not.toContain('old table');
-    expect(section(written)).toContain('| alpha | 0 | 1 | 1 | 1 | 2 | 5 | 3 |');
-    expect(section(written)).toContain('| alpha | hikaricp (2) |');
+    expect(section(written)).toContain('| alpha | 0 | 2 | 1 | 1 | 3 | 6 | 4 |');
+    // ecosystem × library × signal, no-library row last; distinct libraries per signal.
+    expect(section(written)).toContain(`| alpha | hikaricp | · | 1 | 1 | 1 | 2 |\n| alpha | ${NO_LIBRARY} | · | 1 | · | · | 1 |\n| beta | nginx | 1 | · | · | · | 1 |`);
+    expect(section(written)).toContain('| alpha | 0 | 1 | 1 |');
     expect(await runKbCoverage(['--check', ...args], captureIo().io)).toBe(0);
 
-    await writeFile(path.join(dir, 'beta/four.json'), JSON.stringify(rule('beta/four', ['pool-starvation'], 2, 1)));
+    await writeFile(path.join(dir, 'beta/five.json'), JSON.stringify(rule('beta/five', ['pool-starvation'], 2, 1)));
     const cap = captureIo();
     expect(await runKbCoverage(['--check', ...args], cap.io)).toBe(1);
     expect(cap.stderr()).toContain('run `npm run kb:coverage`');
