@@ -13,11 +13,15 @@
  */
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+// kafkajs is CommonJS and Node's ESM loader cannot see these two among its named exports.
+import kafkajs from 'kafkajs';
 import { compress as snappyCompress, uncompress as snappyUncompress } from 'snappy';
 import { compressFrame, decompressFrame } from 'lz4-napi';
 import { xerialDecode, xerialEncode } from './snappy-xerial.js';
 import { zstdCompress, zstdDecompress } from './zstd-runtime.js';
+
+const { CompressionCodecs, CompressionTypes } = kafkajs;
+type CompressionTypes = kafkajs.CompressionTypes;
 
 export type CodecName = 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
