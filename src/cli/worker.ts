@@ -3,6 +3,7 @@ import { KafkajsAdmin } from '../kafka/admin.js';
 import { createKafka } from '../kafka/client.js';
 import { KafkajsGroupSource } from '../kafka/group-source.js';
 import { KafkajsSink } from '../kafka/sink.js';
+import { resolveOutputCompression } from '../kafka/codecs/output-compression.js';
 import { parseTopicSpec } from '../kafka/topic-spec.js';
 import type { Logger } from '../log.js';
 import type { MatcherBank } from '../match/types.js';
@@ -114,7 +115,7 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
           },
           listener,
         ),
-      sink: new KafkajsSink(kafka),
+      sink: new KafkajsSink(kafka, { compression: resolveOutputCompression(config.outputCompression) }),
       admin: new KafkajsAdmin(kafka),
     },
     { logger, observer, banks, processorFor: deps.processorFor ?? coreProcessorFor(config) },

@@ -21,6 +21,8 @@ export interface Config {
   emit: 'matched' | 'all';
   fromBeginning: boolean;
   shutdownGraceMs: number;
+  /** Unset: zstd where the runtime compresses it, else lz4 (src/kafka/codecs/output-compression.ts). */
+  outputCompression?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
   saslMechanism?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
   saslUsername?: string;
   saslPassword?: string;

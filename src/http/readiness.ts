@@ -8,6 +8,8 @@
  * grace period can be tested without waiting.
  */
 
+import type { UnreadableBatch } from '../kafka/unreadable-batch.js';
+
 export interface ReadinessOptions {
   /** How long the broker may be unreachable before the worker is reported not ready. */
   brokerDownGraceMs: number;
@@ -26,6 +28,7 @@ export class Readiness {
   private joined = false;
   private rebalancing = false;
   private brokerDownSince: number | undefined;
+  private stalls: readonly UnreadableBatch[] = [];
   private readonly now: () => number;
   private readonly graceMs: number;
 
@@ -57,6 +60,14 @@ export class Readiness {
     else this.brokerDownSince ??= this.now();
   }
 
+  /**
+   * A partition paused on a batch it cannot read: the worker no longer does its whole job, and
+   * waiting will not fix it (docs/runbook.md#faultlinepartitionstalled).
+   */
+  partitionStalls(stalls: readonly UnreadableBatch[]): void {
+    this.stalls = [...stalls];
+  }
+
   status(): ReadinessStatus {
     const reasons: string[] = [];
     if (!this.rulesLoaded) reasons.push('rules not loaded');
@@ -65,6 +76,9 @@ export class Readiness {
     if (this.brokerDownSince !== undefined) {
       const downMs = this.now() - this.brokerDownSince;
       if (downMs > this.graceMs) reasons.push(`broker unreachable for ${Math.round(downMs / 1000)}s`);
+    }
+    for (const s of this.stalls) {
+      reasons.push(`partition ${s.topic}[${s.partition}] stalled at offset ${s.offset}: ${s.reason} (${s.error})`);
     }
     return { ready: reasons.length === 0, reasons };
   }

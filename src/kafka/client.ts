@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { Config } from '../config/config.js';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import { registerCodecs } from './codecs/registry.js';
+import { installFetchGuard } from './fetch-guard.js';
 
 /** The connection settings of Config that the Kafka client needs. */
 export type KafkaConnection = Pick<
@@ -37,6 +39,10 @@ const CLIENT_LEVEL: Record<KafkaLogLevel, logLevel> = {
  * kafkajs at debug logs every request, so it is only worth enabling when chasing a problem.
  */
 export function createKafka(conn: KafkaConnection, log: KafkaLog, verbosity: KafkaLogLevel = 'warn'): Kafka {
+  // Both process-wide and idempotent: snappy, lz4 and zstd next to kafkajs' gzip, and one
+  // unreadable batch stalling its partition only (./fetch-guard.ts), before any fetch.
+  registerCodecs();
+  installFetchGuard();
   const config: KafkaConfig = {
     brokers: conn.brokers,
     clientId: conn.clientId,

@@ -1,5 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { abortableSleep, Backoff } from './backoff.js';
+import { onUnreadableBatch } from './fetch-guard.js';
+import type { UnreadableBatch } from './unreadable-batch.js';
 import type { BatchControl, BatchHandler, GroupSource, InBatch, PartitionAssignment, SourceListener } from './types.js';
 
 export interface GroupSourceOptions {
@@ -26,6 +28,10 @@ export interface GroupSourceOptions {
  * - kafkajs restarts the consumer itself after retriable failures; restartOnFailure adds an
  *   exponential backoff (broker down: no busy loop). After a failure kafkajs will not restart
  *   from, this class starts a fresh consumer, with the same backoff.
+ * - a record batch that cannot be read (./fetch-guard.ts) pauses its own partition only, and is
+ *   reported to the listener; the other partitions keep flowing and nothing is committed past it.
+ *   The pause lasts until the consumer is replaced (a restart of the worker): a batch does not
+ *   become readable by waiting.
  */
 export class KafkajsGroupSource implements GroupSource {
   private consumer: Consumer | undefined;
@@ -34,6 +40,9 @@ export class KafkajsGroupSource implements GroupSource {
   private stopping = new AbortController();
   private readonly backoff: Backoff;
   private restartTimer: NodeJS.Timeout | undefined;
+  /** topic → partitions held since the last join. */
+  private assigned = new Map<string, Set<number>>();
+  private unsubscribeFaults: (() => void) | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -48,12 +57,15 @@ export class KafkajsGroupSource implements GroupSource {
     this.stopping = new AbortController();
     this.topics = [...topics];
     this.handler = handler;
+    this.unsubscribeFaults ??= onUnreadableBatch((b) => this.unreadable(b));
     await this.launch();
   }
 
   async stop(): Promise<void> {
     this.stopping.abort();
     clearTimeout(this.restartTimer);
+    this.unsubscribeFaults?.();
+    this.unsubscribeFaults = undefined;
     const consumer = this.consumer;
     this.consumer = undefined;
     // disconnect = stop fetching, wait for the batch in hand, leave the group, close sockets.
@@ -111,6 +123,7 @@ export class KafkajsGroupSource implements GroupSource {
     const { GROUP_JOIN, REBALANCING, CRASH, CONNECT } = consumer.events;
     consumer.on(GROUP_JOIN, (e) => {
       this.backoff.reset();
+      this.assigned = new Map(Object.entries(e.payload.memberAssignment).map(([topic, partitions]) => [topic, new Set(partitions)]));
       const assignment: PartitionAssignment[] = Object.entries(e.payload.memberAssignment).map(([topic, partitions]) => ({
         topic,
         partitions: [...partitions].sort((a, b) => a - b),
@@ -126,6 +139,18 @@ export class KafkajsGroupSource implements GroupSource {
       if (!restart && !stopping && this.consumer === consumer) this.scheduleFreshStart();
     });
     return consumer;
+  }
+
+  /**
+   * Called from inside kafkajs' response decoding, before it builds the fetch's batches: pausing
+   * here keeps the faulted partition out of this fetch already. Faults of partitions that are
+   * not ours (another consumer of this process) are left to their owner.
+   */
+  private unreadable(batch: UnreadableBatch): void {
+    const consumer = this.consumer;
+    if (consumer === undefined || this.assigned.get(batch.topic)?.has(batch.partition) !== true) return;
+    consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
+    this.listener.partitionStalled(batch);
   }
 
   /** After a crash kafkajs gave up on: a new consumer, after a backoff, until one starts. */

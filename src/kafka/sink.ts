@@ -1,5 +1,7 @@
-import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { Partitioners, type CompressionTypes, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { OutRecord, Sink } from './types.js';
+import { compressionType } from './codecs/registry.js';
+import type { OutputCompression } from './codecs/output-compression.js';
 
 export interface SinkOptions {
   /**
@@ -12,6 +14,8 @@ export interface SinkOptions {
   ackTimeoutMs?: number;
   /** kafkajs retries of one request before `send` fails (with backoff, 0.3 s doubling to 10 s). */
   retries?: number;
+  /** Codec of the produced record batches (default none). */
+  compression?: OutputCompression;
 }
 
 /** Per-record overhead in a v2 record batch, roughly: lengths, varints, attributes. */
@@ -37,6 +41,7 @@ export class KafkajsSink implements Sink {
   private readonly maxRequestBytes: number;
   private readonly ackTimeoutMs: number;
   private readonly retries: number;
+  private readonly compression: CompressionTypes;
 
   constructor(
     private readonly kafka: Kafka,
@@ -45,6 +50,7 @@ export class KafkajsSink implements Sink {
     this.maxRequestBytes = opts.maxRequestBytes ?? 900_000;
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 30_000;
     this.retries = opts.retries ?? 8;
+    this.compression = compressionType(opts.compression ?? 'none');
   }
 
   async connect(): Promise<void> {
@@ -75,7 +81,7 @@ export class KafkajsSink implements Sink {
         try {
           const producer = await this.open();
           for (const request of requests(jobs, this.maxRequestBytes)) {
-            await producer.sendBatch({ acks: -1, timeout: this.ackTimeoutMs, topicMessages: request });
+            await producer.sendBatch({ acks: -1, timeout: this.ackTimeoutMs, compression: this.compression, topicMessages: request });
           }
           for (const job of jobs) job.resolve();
         } catch (err) {

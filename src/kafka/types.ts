@@ -3,6 +3,8 @@
  * else talks to these interfaces, so a change of client touches only that folder.
  */
 
+import type { UnreadableBatch } from './unreadable-batch.js';
+
 /** Kafka record headers; a key repeated in the record arrives as an array. */
 export type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
 export type Headers = Record<string, HeaderValue>;
@@ -55,6 +57,8 @@ export interface SourceListener {
   /** The consumer stopped on an error; `restarting` says whether it will start again by itself. */
   crashed(error: Error, restarting: boolean): void;
   connected(): void;
+  /** A batch of this partition cannot be read: the partition is paused, the others go on. */
+  partitionStalled(batch: UnreadableBatch): void;
 }
 
 /** A consumer group member reading a fixed list of topics. */

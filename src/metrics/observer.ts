@@ -2,6 +2,7 @@ import { SIGNALS, type Signal } from '../kb/types.js';
 import { DECODE_ISSUES } from '../decode/types.js';
 import type { BatchReport, DeadLetterReason, PipelineObserver, RulesReport } from '../pipeline/observer.js';
 import type { Readiness } from '../http/readiness.js';
+import { STALL_REASONS, type UnreadableBatch } from '../kafka/unreadable-batch.js';
 import type { FaultlineMetrics } from './registry.js';
 import { ruleMeta, sameMatchLabels, type ReportedRule, type RuleMeta } from './rule-catalog.js';
 import { ServiceLabels, UNKNOWN_SERVICE } from './service-label.js';
@@ -206,6 +207,16 @@ export class MetricsObserver implements PipelineObserver {
   brokerConnection(up: boolean): void {
     this.m.brokerUp.set(up ? 1 : 0);
     this.readiness?.brokerConnection(up);
+  }
+
+  /** One series per stalled partition, value 1; series of partitions no longer stalled go away. */
+  partitionStalls(stalls: readonly UnreadableBatch[]): void {
+    this.m.partitionStalled.reset();
+    for (const s of stalls) {
+      const reason = (STALL_REASONS as readonly string[]).includes(s.reason) ? s.reason : 'other';
+      this.m.partitionStalled.set({ topic: s.topic, partition: String(s.partition), reason }, 1);
+    }
+    this.readiness?.partitionStalls(stalls);
   }
 
   private topicSeen(topic: string): void {

@@ -128,6 +128,12 @@ export function createMetrics(options: MetricsOptions = {}) {
     assignedPartitions: new Gauge({ name: 'faultline_assigned_partitions', help: 'Partitions currently assigned to this worker.', registers }),
     commitFailures: new Counter({ name: 'faultline_commit_failures_total', help: 'Offset commits that failed.', registers }),
     groupJoined: new Gauge({ name: 'faultline_consumer_group_joined', help: '1 while the consumer is a member of its group with an assignment, 0 before joining and during a rebalance.', registers }),
+    partitionStalled: new Gauge({
+      name: 'faultline_partition_stalled',
+      help: '1 while a partition is paused on a record batch this worker cannot read (reason: unsupported_codec, decompression_failed, corrupt_batch, unknown_format).',
+      labelNames: ['topic', 'partition', 'reason'] as const,
+      registers,
+    }),
     brokerUp: new Gauge({ name: 'faultline_broker_connection_up', help: '1 while the broker is reachable, 0 while it is not.', registers }),
     serviceOverflow: new Counter({
       name: 'faultline_service_label_overflow_total',

@@ -1,4 +1,5 @@
 import type { Signal } from '../kb/types.js';
+import type { UnreadableBatch } from '../kafka/unreadable-batch.js';
 
 /**
  * What the processing pipeline tells the outside world. The worker (and scan) call it; the
@@ -65,6 +66,8 @@ export interface PipelineObserver {
   commitFailed(error: Error): void;
   /** The broker became reachable / unreachable (for readiness). */
   brokerConnection(up: boolean): void;
+  /** Every partition currently paused on a batch it cannot read (all of them, on each change). */
+  partitionStalls(stalls: readonly UnreadableBatch[]): void;
 }
 
 /** For callers that do not export metrics (scan, tests). */
@@ -75,4 +78,5 @@ export const NOOP_OBSERVER: PipelineObserver = {
   groupJoined() {},
   commitFailed() {},
   brokerConnection() {},
+  partitionStalls() {},
 };

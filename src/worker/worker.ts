@@ -1,7 +1,8 @@
 import type { Logger } from '../log.js';
 import { abortableSleep, Backoff } from '../kafka/backoff.js';
 import { describeTopicSpec, resolveTopics, sameTopics, type TopicSpec } from '../kafka/topic-spec.js';
-import type { BatchHandler, ClusterAdmin, GroupSource, SourceListener, Sink } from '../kafka/types.js';
+import type { BatchHandler, ClusterAdmin, GroupSource, PartitionAssignment, SourceListener, Sink } from '../kafka/types.js';
+import type { UnreadableBatch } from '../kafka/unreadable-batch.js';
 import type { PipelineObserver } from '../pipeline/observer.js';
 import type { BankHolder } from './bank-holder.js';
 import { createBatchHandler } from './batch-handler.js';
@@ -49,6 +50,8 @@ export class Worker {
   private subscribed: string[] | undefined;
   /** Partitions held since the last join: what a rebalance takes away. */
   private assignedPartitions = 0;
+  /** Partitions paused on a batch that cannot be read, by "topic:partition". */
+  private readonly stalls = new Map<string, UnreadableBatch>();
   /** Serialises starts, re-subscriptions and stop. */
   private chain: Promise<void> = Promise.resolve();
   private watchTimer: NodeJS.Timeout | undefined;
@@ -79,6 +82,7 @@ export class Worker {
     joined: ({ memberId, isLeader, assignment }) => {
       const partitions = assignment.reduce((n, a) => n + a.partitions.length, 0);
       this.assignedPartitions = partitions;
+      this.keepStallsOf(assignment);
       this.connection.reachable();
       this.deps.observer.groupJoined();
       this.deps.observer.rebalance('assigned', partitions);
@@ -97,13 +101,37 @@ export class Worker {
       this.assignedPartitions = 0;
     },
     crashed: (error, restarting) => {
-      this.connection.unreachable(error.message);
+      // A client that cannot read what the broker sent is not a broker outage. The fetch guard
+      // keeps such errors out of the fetch path; this covers any that still get through.
+      if (!isReadError(error)) this.connection.unreachable(error.message);
       const fields = { event: 'consumer-crash', error: error.message, kind: error.name, restarting };
       if (restarting) this.deps.logger.warn(fields, `consumer failed (${error.message}): restarting with backoff`);
       else this.deps.logger.error(fields, `consumer failed (${error.message})`);
     },
     connected: () => this.connection.reachable(),
+    partitionStalled: (batch) => {
+      const key = `${batch.topic}:${batch.partition}`;
+      const known = this.stalls.get(key);
+      if (known !== undefined && known.offset === batch.offset && known.reason === batch.reason) return;
+      this.stalls.set(key, batch);
+      this.deps.observer.partitionStalls([...this.stalls.values()]);
+      this.deps.logger.error(
+        { event: 'partition-stalled', topic: batch.topic, partition: batch.partition, offset: batch.offset, reason: batch.reason, error: batch.error },
+        `partition ${batch.topic}[${batch.partition}] stalled at offset ${batch.offset}: ${batch.reason} (${batch.error}); ` +
+          'paused, nothing committed past it, the other partitions go on (docs/runbook.md#faultlinepartitionstalled)',
+      );
+    },
   };
+
+  /** After a rebalance, the stalls of partitions this worker no longer holds are not its own. */
+  private keepStallsOf(assignment: readonly PartitionAssignment[]): void {
+    const held = new Set(assignment.flatMap((a) => a.partitions.map((p) => `${a.topic}:${p}`)));
+    let changed = false;
+    for (const key of [...this.stalls.keys()]) {
+      if (!held.has(key)) changed = this.stalls.delete(key) || changed;
+    }
+    if (changed) this.deps.observer.partitionStalls([...this.stalls.values()]);
+  }
 
   /** Starts consuming in the background; `started` says when the group was joined. */
   start(): void {
@@ -234,4 +262,9 @@ export class Worker {
   private logStopError(what: string, err: unknown): void {
     this.deps.logger.warn({ event: 'shutdown-error', what, error: (err as Error).message }, `error while closing the ${what}`);
   }
+}
+
+/** Errors of reading a response (codecs, record batches), as opposed to reaching the broker. */
+function isReadError(error: Error): boolean {
+  return error.name === 'KafkaJSNotImplemented' || error.name === 'CodecError';
 }

@@ -73,7 +73,7 @@ describe('gates for alternatives without literals', () => {
       }),
       { numRuns: 5000 },
     );
-  });
+  }, 120_000); // thousands of property runs: past vitest's 5 s default on a loaded 2-core box (Node 26 in CI)
 
   it('serves the deadends shapes through the prefilter, not RE2.Set', () => {
     const { bank } = buildBank([
@@ -99,5 +99,5 @@ describe('gates for alternatives without literals', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 120_000); // thousands of property runs: past vitest's 5 s default on a loaded 2-core box (Node 26 in CI)
 });

@@ -30,6 +30,7 @@ export async function exportedSeriesNames(): Promise<Set<string>> {
     }),
   );
   observer.commitFailed(new Error('x'));
+  observer.partitionStalls([{ topic: 'logs', partition: 0, offset: '7', reason: 'corrupt_batch', error: 'x' }]);
   const names = new Set(parseExposition(await metrics.registry.metrics()).samples.map((s) => s.name));
   for (const n of PROMETHEUS_SYNTHETIC) names.add(n);
   return names;

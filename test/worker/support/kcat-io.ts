@@ -19,14 +19,22 @@ export interface RawProduce {
   value: Buffer;
 }
 
-/** Produces with `kcat -P` (acks=all, murmur2 partitioning like Java clients), any bytes in values. */
-export async function kcatProduceRaw(topic: string, messages: readonly RawProduce[], timeoutMs = 120_000): Promise<void> {
+/**
+ * Produces with `kcat -P` (acks=all, murmur2 partitioning like Java clients), any bytes in values;
+ * `compression` is kcat's `-z` (librdkafka's compression.codec).
+ */
+export async function kcatProduceRaw(
+  topic: string,
+  messages: readonly RawProduce[],
+  timeoutMs = 120_000,
+  compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd' = 'none',
+): Promise<void> {
   const parts: Buffer[] = [];
   for (const m of messages) {
     parts.push(Buffer.from(m.key), Buffer.from(KEY_DELIMITER), m.value, Buffer.from(MESSAGE_DELIMITER));
   }
   // Small record batches: the worker then sees many batches per partition, as with live traffic.
-  const args = ['-P', '-t', topic, '-D', '\\x1e', '-K', '\\x1f', '-X', 'topic.partitioner=murmur2_random', '-X', 'acks=all', '-X', 'batch.num.messages=100'];
+  const args = ['-P', '-t', topic, '-D', '\\x1e', '-K', '\\x1f', '-X', 'topic.partitioner=murmur2_random', '-X', 'acks=all', '-X', 'batch.num.messages=100', '-z', compression];
   const { stderr } = await runKcat(args, Buffer.concat(parts), timeoutMs);
   if (/Delivery failed|ERROR/.test(stderr.toString())) throw new Error(`kcat produce to ${topic} failed: ${stderr.toString().trim()}`);
 }
