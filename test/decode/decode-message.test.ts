@@ -84,7 +84,14 @@ describe('decodeMessage on OTLP logs from the OpenTelemetry SDK', () => {
 describe('decodeMessage on messages that are not OTLP', () => {
   it('otlp_proto: bytes that are not an ExportLogsServiceRequest are invalid, with the reason', async () => {
     const good = await otlpProtoMessage(services);
-    for (const bad of [good.subarray(0, good.length - 7), Buffer.from('plain text log line'), Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f])]) {
+    const bads = [
+      good.subarray(0, good.length - 7),
+      Buffer.from('plain text log line'),
+      Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f]),
+      // Parses as protobuf (field 6, 48 bytes long, then field 12), but none of it is OTLP.
+      Buffer.from('2026-12-02 ERROR this is a text line, not protobuf'),
+    ];
+    for (const bad of bads) {
       const out = decode(bad, 'otlp_proto');
       expect(out).toMatchObject({ kind: 'invalid', reason: 'invalid-otlp' });
       expect(out.kind === 'invalid' && out.error).toMatch(/^not an OTLP/);

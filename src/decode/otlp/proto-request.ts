@@ -35,5 +35,10 @@ export function decodeOtlpProtoRequest(buf: Uint8Array): ProtoRequestResult {
     return { ok: false, error: `not an OTLP ExportLogsServiceRequest: ${err instanceof Error ? err.message : String(err)}` };
   }
   const request = t.toObject(message, { longs: String, enums: Number, defaults: false, arrays: false, oneofs: false });
+  // Protobuf skips fields it does not know, so many a text line parses as an empty request:
+  // bytes that held no resource_logs were not an export request (an empty one is 0 bytes).
+  if (buf.length > 0 && request.resourceLogs === undefined) {
+    return { ok: false, error: `not an OTLP ExportLogsServiceRequest: ${buf.length} bytes without resource_logs (field 1)` };
+  }
   return { ok: true, request };
 }
