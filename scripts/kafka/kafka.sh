@@ -9,6 +9,7 @@ KAFKA_SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly KAFKA_SCRIPT_DIR
 source "$KAFKA_SCRIPT_DIR/lib/config.sh"
 source "$KAFKA_SCRIPT_DIR/lib/install.sh"
+source "$KAFKA_SCRIPT_DIR/lib/security.sh"
 source "$KAFKA_SCRIPT_DIR/lib/broker.sh"
 
 usage() {
@@ -41,6 +42,10 @@ environment (defaults):
   KAFKA_START_TIMEOUT    90 (seconds)      KAFKA_STOP_TIMEOUT 30 (seconds)
   KAFKA_FRESH            1 = wipe the data dir on start
   KAFKA_FAST_START       1 = C1-only JIT + class-data archive (faster start); 0 = plain JVM
+  KAFKA_SECURE           1 = also SASL_SSL (SCRAM-SHA-512, PLAIN), mutual-TLS and expired-cert
+                         listeners on KAFKA_SASL_SSL_PORT (+2), KAFKA_MTLS_PORT (+3),
+                         KAFKA_EXPIRED_PORT (+4); CA and certificates in <run dir>/tls;
+                         user KAFKA_SASL_USER (faultline) / KAFKA_SASL_PASSWORD
   FAULTLINE_CACHE_DIR    \${XDG_CACHE_HOME:-\$HOME/.cache}/faultline (jars in kafka/<version>,
                          brokers in kafka/run/<port>, or KAFKA_RUN_DIR)
 USAGE
@@ -76,6 +81,10 @@ main() {
     env)
       printf 'KAFKA_VERSION=%s\nKAFKA_BOOTSTRAP=%s\nKAFKA_CONTROLLER_PORT=%s\nKAFKA_HOME=%s\nKAFKA_RUN_DIR=%s\n' \
         "$KAFKA_RESOLVED_VERSION" "$KAFKA_BOOTSTRAP" "$KAFKA_CONTROLLER_PORT" "$KAFKA_HOME" "$KAFKA_RUN_DIR"
+      if [[ $KAFKA_SECURE == 1 ]]; then
+        printf 'KAFKA_SASL_SSL_BOOTSTRAP=%s\nKAFKA_MTLS_BOOTSTRAP=%s\nKAFKA_EXPIRED_BOOTSTRAP=%s\nKAFKA_TLS_DIR=%s\n' \
+          "$KAFKA_HOST:$KAFKA_SASL_SSL_PORT" "$KAFKA_HOST:$KAFKA_MTLS_PORT" "$KAFKA_HOST:$KAFKA_EXPIRED_PORT" "$TLS_DIR"
+      fi
       ;;
     acquire) with_run_lock acquire_locked "$(holder_arg "${1:-}" acquire)" ;;
     release) with_run_lock release_locked "$(holder_arg "${1:-}" release)" ;;

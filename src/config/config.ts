@@ -14,6 +14,8 @@ export interface Config {
   serviceFields?: string[];
   brokers: string[];
   inputTopics: string[];
+  /** `encoding` or `topic=encoding` items (src/decode/input-encoding.ts). */
+  inputEncoding?: string[];
   outputTopic: string;
   dlqTopic: string;
   groupId: string;

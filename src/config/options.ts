@@ -4,6 +4,8 @@
  * this table, so a setting cannot exist in one place and be missing in another.
  */
 
+import { INPUT_ENCODING_ITEM } from '../decode/input-encoding.js';
+
 export type CommandName = 'worker' | 'scan' | 'demo';
 
 export interface OptionSpec {
@@ -114,6 +116,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'FAULTLINE_INPUT_TOPICS',
     help: 'topics to consume, comma-separated; an entry with regex characters (e.g. logs\\..*) is a pattern',
     schema: { type: 'array', items: nonEmpty, minItems: 1 },
+    list: true,
+    commands: ['worker'],
+  },
+  {
+    key: 'inputEncoding',
+    flag: '--input-encoding <list>',
+    env: 'FAULTLINE_INPUT_ENCODING',
+    help:
+      'how input messages are read: auto (JSON, text, OTLP JSON or OTLP protobuf, detected), text, json, otlp_proto or otlp_json (the OpenTelemetry Collector Kafka exporter\'s encodings: a message that is not OTLP is dead-lettered); one value for every topic, or topic=encoding entries, comma-separated',
+    schema: { type: 'array', items: { type: 'string', pattern: INPUT_ENCODING_ITEM }, minItems: 1 },
+    default: ['auto'],
     list: true,
     commands: ['worker'],
   },

@@ -148,7 +148,10 @@ function withIssue(issues: DecodeIssue[] | undefined, issue: DecodeIssue): Decod
   return issues;
 }
 
-export function decodeWithPlan(raw: Buffer | string, plan: DecodePlan, fallbackService?: string): DecodedRecord {
+/**
+ * `parseJson` false reads the record as plain text whatever it looks like (input encoding `text`).
+ */
+export function decodeWithPlan(raw: Buffer | string, plan: DecodePlan, fallbackService?: string, parseJson = true): DecodedRecord {
   let issues: DecodeIssue[] | undefined;
   let s: string;
   let bytes: number;
@@ -177,7 +180,7 @@ export function decodeWithPlan(raw: Buffer | string, plan: DecodePlan, fallbackS
   }
   if (tooLarge) issues = withIssue(issues, 'too-large');
 
-  const out = decodeText(s, plan, tooLarge);
+  const out = parseJson ? decodeText(s, plan, tooLarge) : textOutcome(s, firstNonSpace(s), undefined);
   if (out.issue !== undefined) issues = withIssue(issues, out.issue);
   if (out.text === '' && out.issue !== 'binary') issues = withIssue(issues, 'empty');
 

@@ -46,7 +46,8 @@ export interface DecodedRecord {
   text: string;
   /** The event to emit: the parsed JSON object, or { message } for plain text and non-object JSON. */
   event: Record<string, unknown>;
-  format: 'json' | 'text';
+  /** `otlp`: one log record of an OTLP logs export request (protobuf or JSON). */
+  format: 'json' | 'text' | 'otlp';
   service?: string;
   /** Shared and frozen when empty: never push into it. */
   issues: readonly DecodeIssue[];

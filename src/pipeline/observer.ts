@@ -19,6 +19,8 @@ export type DeadLetterReason =
   | 'too-large'
   | 'binary'
   | 'invalid-utf8'
+  /** Read as OTLP (by FAULTLINE_INPUT_ENCODING or its content type) but not a valid logs export request. */
+  | 'invalid-otlp'
   | 'processing-error';
 
 export interface BatchReport {

@@ -49,6 +49,9 @@ export function fileSource(file: string, line: number, lines = 1): EventSource {
 }
 
 /** Where a worker record came from; the offset is a string (Kafka offsets exceed 2^53). */
-export function kafkaSource(topic: string, partition: number, offset: string, timestamp?: string): EventSource {
-  return timestamp === undefined ? { kind: 'kafka', topic, partition, offset } : { kind: 'kafka', topic, partition, offset, timestamp };
+export function kafkaSource(topic: string, partition: number, offset: string, timestamp?: string, index?: number): EventSource {
+  const source: EventSource = { kind: 'kafka', topic, partition, offset };
+  if (timestamp !== undefined) source.timestamp = timestamp;
+  if (index !== undefined) source.index = index;
+  return source;
 }

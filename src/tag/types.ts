@@ -19,7 +19,8 @@ export interface MatchInfo {
 /** Where a record came from: a file line range, or a Kafka coordinate. */
 export type EventSource =
   | { kind: 'file'; file: string; line: number; lines?: number }
-  | { kind: 'kafka'; topic: string; partition: number; offset: string; timestamp?: string };
+  /** `index`: the record's place in a message that holds many (OTLP), counted from 0. */
+  | { kind: 'kafka'; topic: string; partition: number; offset: string; timestamp?: string; index?: number };
 
 export interface FaultlineBlock {
   matches: MatchInfo[];

@@ -1,7 +1,7 @@
 import type { InRecord, OutRecord } from '../kafka/types.js';
 import type { DeadLetterReason, MatchedRecord } from '../pipeline/observer.js';
 import { deadLetterRecord, type DeadLetterInfo } from './dead-letter.js';
-import type { RecordOutcome, RecordPosition, RecordProcessor } from './record-outcome.js';
+import type { BatchRecordOutcome, MessageOutcome, RecordPosition, RecordProcessor } from './record-outcome.js';
 import { serviceFromHeaders } from './service-header.js';
 
 export interface PlanSettings {
@@ -27,6 +27,7 @@ export class BatchPlan {
   readonly decodeIssues: Partial<Record<string, number>> = {};
   /** The last dead letter of each reason, for the rate-limited warning. */
   readonly deadSamples = new Map<DeadLetterReason, DeadLetterInfo>();
+  /** Kafka messages planned (an OTLP message counts once here, and once per log record in matched/unmatched). */
   records = 0;
   bytes = 0;
   unmatched = 0;
@@ -49,10 +50,11 @@ export class BatchPlan {
     this.lastOffset = record.offset;
     this.position.offset = record.offset;
     this.position.timestamp = record.timestamp;
+    this.position.index = undefined;
 
-    let outcome: RecordOutcome;
+    let outcome: MessageOutcome;
     try {
-      outcome = this.process(record.value, this.position, serviceFromHeaders(record.headers));
+      outcome = this.process(record.value, this.position, serviceFromHeaders(record.headers), record.headers);
     } catch (err) {
       outcome = { kind: 'dead', reason: 'processing-error', error: errorText(err) };
     }
@@ -61,22 +63,37 @@ export class BatchPlan {
       this.deadLetter(record, outcome.reason, outcome.error);
       return;
     }
+    if (outcome.kind !== 'batch') {
+      const failure = this.emit(record, outcome);
+      if (failure !== undefined) this.deadLetter(record, failure.reason, failure.error);
+      return;
+    }
+    // One message, many records: each is counted and written on its own. A record that cannot
+    // be written sends the whole message to the DLQ once (it keeps messages, not records), and
+    // the message's other records are still written.
+    let failure: { reason: DeadLetterReason; error: string; index: number } | undefined;
+    outcome.records.forEach((r, index) => {
+      const f = this.emit(record, r);
+      if (f !== undefined && failure === undefined) failure = { ...f, index };
+    });
+    if (failure !== undefined) this.deadLetter(record, failure.reason, `record ${failure.index} of the message: ${failure.error}`);
+  }
+
+  /** Counts one decoded record and queues its tagged event; says why when it cannot be written. */
+  private emit(record: InRecord, outcome: BatchRecordOutcome): { reason: DeadLetterReason; error: string } | undefined {
     const event = outcome.kind === 'matched' || this.settings.emit === 'all' ? outcome.event : undefined;
     let value: string | undefined;
     if (event !== undefined) {
       try {
         value = JSON.stringify(event);
       } catch (err) {
-        this.deadLetter(record, 'processing-error', `cannot serialise the tagged event: ${errorText(err)}`);
-        return;
+        return { reason: 'processing-error', error: `cannot serialise the tagged event: ${errorText(err)}` };
       }
       if (Buffer.byteLength(value) > this.settings.maxWriteBytes) {
-        this.deadLetter(record, 'too-large', `tagged event is over ${this.settings.maxWriteBytes} bytes`);
-        return;
+        return { reason: 'too-large', error: `tagged event is over ${this.settings.maxWriteBytes} bytes` };
       }
     } else if (outcome.kind === 'matched' || this.settings.emit === 'all') {
-      this.deadLetter(record, 'processing-error', 'the matching core returned no event');
-      return;
+      return { reason: 'processing-error', error: 'the matching core returned no event' };
     }
 
     for (const issue of outcome.decoded.issues) this.decodeIssues[issue] = (this.decodeIssues[issue] ?? 0) + 1;
@@ -90,6 +107,7 @@ export class BatchPlan {
       this.unmatched++;
     }
     if (value !== undefined) this.writes.push({ topic: this.settings.outputTopic, key: record.key, value });
+    return undefined;
   }
 
   private deadLetter(record: InRecord, reason: DeadLetterReason, error: string | undefined): void {

@@ -1,33 +1,55 @@
 import type { Config } from '../config/config.js';
-import { createDecoder } from '../decode/decode-record.js';
+import { createMessageDecoder } from '../decode/decode-message.js';
+import { encodingResolver, type InputEncoding } from '../decode/input-encoding.js';
+import type { DecodedRecord } from '../decode/types.js';
+import type { Headers } from '../kafka/types.js';
 import type { MatcherBank } from '../match/types.js';
 import { decodeOptionsFrom } from '../pipeline/decode-options.js';
 import type { UnknownErrors } from '../templates/unknown-errors.js';
 import { tagEvent } from '../tag/tag-event.js';
-import { eventSource, isoTimestamp, type ProcessorFactory, type RecordOutcome } from './record-outcome.js';
+import { eventSource, isoTimestamp, type BatchRecordOutcome, type MessageOutcome, type ProcessorFactory, type RecordPosition } from './record-outcome.js';
 
 const EMPTY = Buffer.alloc(0);
 
+type CoreConfig = Pick<Config, 'maxRecordBytes' | 'messageFields' | 'errorFields' | 'serviceFields' | 'emit' | 'inputEncoding'>;
+
 /**
- * The matching core for Kafka records: decode → match → tag. A record over the size limit is
- * dead-lettered before it is even decoded, and so is one that is binary rather than text.
- * Invalid UTF-8 is not dead-lettered: it is matched with replacement characters (and counted as
- * a decode issue), since a stray Latin-1 byte should not hide a real error from the rules.
- * `faultline scan` composes the same steps with its own policy: it truncates, never dead-letters.
+ * A producer may say what it wrote: `content-type: application/x-protobuf` (the media type of
+ * OTLP/HTTP protobuf, which Collector users set with the Kafka exporter's `record_headers`; the
+ * exporter sets no content type of its own) makes an `auto` topic read the message as OTLP.
+ */
+function encodingFromHeaders(headers: Headers | undefined, configured: InputEncoding): InputEncoding {
+  if (configured !== 'auto' || headers === undefined) return configured;
+  for (const key in headers) {
+    if (key.toLowerCase() !== 'content-type') continue;
+    const v = headers[key];
+    const first = Array.isArray(v) ? v[0] : v;
+    const text = first === undefined ? '' : typeof first === 'string' ? first : first.toString('latin1');
+    if (/^application\/(x-)?protobuf\b/i.test(text.trim())) return 'otlp_proto';
+  }
+  return configured;
+}
+
+/**
+ * The matching core for Kafka messages: decode → match → tag, once per record the message holds
+ * (one, or one per log record of an OTLP export request). A message over the size limit is
+ * dead-lettered before it is even decoded, and so is one that is binary rather than text, or
+ * one read as OTLP that is not. Invalid UTF-8 is not dead-lettered: it is matched with
+ * replacement characters (and counted as a decode issue), since a stray Latin-1 byte should not
+ * hide a real error from the rules. `faultline scan` composes the same steps with its own
+ * policy: it truncates, never dead-letters.
  */
 export function coreProcessorFor(
-  config: Pick<Config, 'maxRecordBytes' | 'messageFields' | 'errorFields' | 'serviceFields' | 'emit'>,
+  config: CoreConfig,
   /** Where unmatched errors and warnings are mined into templates (off when undefined). */
   unknown?: UnknownErrors,
 ): ProcessorFactory {
-  const decode = createDecoder(decodeOptionsFrom(config));
+  const decode = createMessageDecoder(decodeOptionsFrom(config));
+  const encodingOf = encodingResolver(config.inputEncoding);
   const emitAll = config.emit === 'all';
 
-  return (bank: MatcherBank) =>
-    (value, position, fallbackService): RecordOutcome => {
-      if (value !== null && value.length > config.maxRecordBytes) return { kind: 'dead', reason: 'too-large' };
-      const decoded = decode(value ?? EMPTY, fallbackService);
-      if (decoded.issues.includes('binary')) return { kind: 'dead', reason: 'binary', decoded };
+  return (bank: MatcherBank) => {
+    const one = (decoded: DecodedRecord, position: RecordPosition): BatchRecordOutcome => {
       const matches = decoded.text === '' ? [] : bank.match(decoded.text);
       if (matches.length > 0) return { kind: 'matched', event: tagEvent(decoded, matches, bank.rules, eventSource(position)), decoded };
       if (unknown !== undefined && decoded.text !== '') {
@@ -36,4 +58,22 @@ export function coreProcessorFor(
       }
       return emitAll ? { kind: 'unmatched', event: tagEvent(decoded, matches, bank.rules, eventSource(position)), decoded } : { kind: 'unmatched', decoded };
     };
+    return (value, position, fallbackService, headers): MessageOutcome => {
+      if (value !== null && value.length > config.maxRecordBytes) return { kind: 'dead', reason: 'too-large' };
+      const message = decode(value ?? EMPTY, encodingFromHeaders(headers, encodingOf(position.topic)), fallbackService);
+      if (message.kind === 'invalid') return { kind: 'dead', reason: message.reason, error: message.error };
+      if (!message.batch) {
+        const decoded = message.records[0] as DecodedRecord;
+        if (decoded.issues.includes('binary')) return { kind: 'dead', reason: 'binary', decoded };
+        return one(decoded, position);
+      }
+      const records: BatchRecordOutcome[] = [];
+      for (let i = 0; i < message.records.length; i++) {
+        position.index = i;
+        records.push(one(message.records[i] as DecodedRecord, position));
+      }
+      position.index = undefined;
+      return { kind: 'batch', records };
+    };
+  };
 }

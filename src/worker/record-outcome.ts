@@ -1,4 +1,5 @@
 import type { DecodedRecord } from '../decode/types.js';
+import type { Headers } from '../kafka/types.js';
 import type { MatcherBank } from '../match/types.js';
 import type { DeadLetterReason } from '../pipeline/observer.js';
 import { kafkaSource } from '../tag/tag-event.js';
@@ -14,11 +15,13 @@ export interface RecordPosition {
   offset: string;
   /** Epoch milliseconds as Kafka gives them; -1 for none. */
   timestamp: string;
+  /** The record's index in its message, for messages that hold many (OTLP export requests). */
+  index?: number;
 }
 
 /** The `source` of a tagged event. Only built for records that are written: it costs a Date. */
 export function eventSource(pos: RecordPosition): EventSource {
-  return kafkaSource(pos.topic, pos.partition, pos.offset, isoTimestamp(pos.timestamp));
+  return kafkaSource(pos.topic, pos.partition, pos.offset, isoTimestamp(pos.timestamp), pos.index);
 }
 
 /** Kafka timestamps are epoch milliseconds; -1 means none. */
@@ -37,8 +40,23 @@ export type RecordOutcome =
   | { kind: 'unmatched'; event?: TaggedEvent; decoded: DecodedRecord }
   | { kind: 'dead'; reason: DeadLetterReason; decoded?: DecodedRecord; error?: string };
 
-/** Runs decode → match → tag on one record value. Must not throw for bad data. */
-export type RecordProcessor = (value: Buffer | null, position: RecordPosition, fallbackService: string | undefined) => RecordOutcome;
+/** One record of a message that holds many: it is matched and tagged, never dead-lettered alone. */
+export type BatchRecordOutcome = Exclude<RecordOutcome, { kind: 'dead' }>;
+
+/**
+ * What the matching core made of one Kafka message: one outcome when the message is one record
+ * (a log line, a JSON event), or one per record it holds (an OTLP logs export request), in order.
+ * A message that cannot be read at all is one `dead` outcome: the DLQ keeps messages, not records.
+ */
+export type MessageOutcome = RecordOutcome | { kind: 'batch'; records: BatchRecordOutcome[] };
+
+/** Runs decode → match → tag on one message value. Must not throw for bad data. */
+export type RecordProcessor = (
+  value: Buffer | null,
+  position: RecordPosition,
+  fallbackService: string | undefined,
+  headers?: Headers,
+) => MessageOutcome;
 
 /**
  * Makes the processor for one batch from the bank current at the batch's start, so that a bank

@@ -4,6 +4,10 @@ import { BatchPlan, type PlanSettings } from '../../src/worker/batch-plan.js';
 import { isoTimestamp } from '../../src/worker/record-outcome.js';
 import { DLQ_HEADERS } from '../../src/worker/dead-letter.js';
 import { fakeProcessor } from './support/fake-core.js';
+import { loadRules } from '../../src/kb/load.js';
+import { buildBank } from '../../src/match/bank.js';
+import { coreProcessorFor } from '../../src/worker/core-processor.js';
+import { otlpProtoMessage } from '../support/otlp-fixtures.js';
 
 const settings: PlanSettings = { outputTopic: 'out', dlqTopic: 'dlq', emit: 'matched', maxWriteBytes: 10_000 };
 const rec = (offset: number, value: string | Buffer | null, extra: Partial<InRecord> = {}): InRecord => ({
@@ -89,5 +93,41 @@ describe('isoTimestamp', () => {
     expect(isoTimestamp('-1')).toBeUndefined();
     expect(isoTimestamp('x')).toBeUndefined();
     expect(isoTimestamp('99999999999999999999')).toBeUndefined();
+  });
+});
+
+describe('BatchPlan on messages that hold many records', () => {
+  it('writes one tagged event per matched record, keyed like the message, and dead-letters the message once when one cannot be written', async () => {
+    const { rules } = await loadRules(['rules']);
+    const { bank } = buildBank(rules);
+    const text = (id: string) => rules.find((r) => r.id === id)?.examples?.match[0]?.text ?? '';
+    const message = await otlpProtoMessage([
+      {
+        resource: { 'service.name': 'checkout' },
+        logs: [{ body: text('java/apache-httpclient4-connection-pool-timeout') }, { body: 'fine' }, { body: text('database/redis-max-clients') }],
+      },
+    ]);
+    const process = coreProcessorFor({ maxRecordBytes: 1 << 20, emit: 'matched', inputEncoding: ['otlp_proto'] })(bank);
+    const p = new BatchPlan('logs', 2, settings, process);
+    p.add(rec(7, message));
+    expect(p.writes.map((w) => [w.topic, w.key?.toString()])).toEqual([
+      ['out', 'key-7'],
+      ['out', 'key-7'],
+    ]);
+    const sources = p.writes.map((w) => (JSON.parse(String(w.value)) as { faultline: { source: { index: number } } }).faultline.source.index);
+    expect(sources).toEqual([0, 2]);
+    expect([p.records, p.matched.length, p.unmatched]).toEqual([1, 2, 1]);
+    expect(p.matched.map((m) => m.service)).toEqual(['checkout', 'checkout']);
+
+    // A write limit only the larger of the two events is over.
+    const sizes = p.writes.map((w) => Buffer.byteLength(String(w.value)));
+    expect(sizes[0]).not.toBe(sizes[1]);
+    const larger = (sizes[0] ?? 0) > (sizes[1] ?? 0) ? 0 : 2;
+    const small = new BatchPlan('logs', 2, { ...settings, maxWriteBytes: Math.max(...sizes) - 1 }, process);
+    small.add(rec(8, message));
+    expect(small.writes.map((w) => w.topic)).toEqual(['out', 'dlq']);
+    expect(small.writes[1]?.headers?.[DLQ_HEADERS.error]).toBe(`record ${larger} of the message: tagged event is over ${Math.max(...sizes) - 1} bytes`);
+    expect(small.writes[1]?.value).toEqual(message);
+    expect(small.deadLettered).toEqual({ 'too-large': 1 });
   });
 });

@@ -3,6 +3,7 @@ import { loadRules } from '../../src/kb/load.js';
 import { buildBank } from '../../src/match/bank.js';
 import { coreProcessorFor } from '../../src/worker/core-processor.js';
 import type { RecordPosition } from '../../src/worker/record-outcome.js';
+import { otlpJsonMessage, otlpProtoMessage, type FixtureService } from '../support/otlp-fixtures.js';
 
 const { rules } = await loadRules(['rules']);
 const rule = rules.find((r) => (r.examples?.match.length ?? 0) > 0);
@@ -41,10 +42,66 @@ describe('the core processor on Kafka records', () => {
     const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20]); // "café " in Latin-1
     const out = coreProcessorFor(config)(bank)(Buffer.concat([latin1, Buffer.from(example)]), at, undefined);
     expect(out.kind).toBe('matched');
-    expect(out.kind !== 'dead' && out.decoded.issues).toContain('invalid-utf8');
+    expect(out.kind !== 'dead' && out.kind !== 'batch' && out.decoded.issues).toContain('invalid-utf8');
   });
 
   it('treats a tombstone (null value) as an empty, unmatched record', () => {
     expect(coreProcessorFor(config)(bank)(null, at, undefined).kind).toBe('unmatched');
+  });
+});
+
+describe('the core processor on OTLP messages', () => {
+  const ids = (...want: string[]) => want.map((id) => rules.find((r) => r.id === id)).map((r) => ({ id: r?.id ?? '', text: r?.examples?.match[0]?.text ?? '' }));
+  const [pool, files, redis] = ids('java/apache-httpclient4-connection-pool-timeout', 'java/too-many-open-files', 'database/redis-max-clients');
+  const services: FixtureService[] = [
+    {
+      resource: { 'service.name': 'checkout' },
+      logs: [
+        { body: pool?.text ?? '' },
+        { body: 'request failed', attributes: { 'exception.type': 'java.io.IOException', 'exception.message': 'Too many open files', 'exception.stacktrace': files?.text ?? '' } },
+        { body: 'all good here' },
+      ],
+    },
+    { resource: { 'service.name': 'cache-client' }, logs: [{ body: redis?.text ?? '' }] },
+  ];
+
+  for (const [encoding, make] of [
+    ['otlp_proto', otlpProtoMessage],
+    ['otlp_json', otlpJsonMessage],
+  ] as const) {
+    it(`${encoding}: matches each log record on its own, with its service and its index in the message`, async () => {
+      const message = await make(services);
+      const out = coreProcessorFor({ ...config, maxRecordBytes: 1 << 20, inputEncoding: [`logs=${encoding}`] })(bank)(message, at, undefined);
+      expect(out.kind).toBe('batch');
+      if (out.kind !== 'batch') return;
+      expect(out.records.map((r) => r.kind)).toEqual(['matched', 'matched', 'unmatched', 'matched']);
+      const tagged = out.records.map((r) => (r.kind === 'matched' ? r.event.faultline : undefined));
+      expect(tagged.map((t) => t?.matches.map((m) => m.id))).toEqual([[pool?.id], [files?.id], undefined, [redis?.id]]);
+      expect(tagged.map((t) => t?.service)).toEqual(['checkout', 'checkout', undefined, 'cache-client']);
+      expect(tagged.map((t) => t?.source)).toEqual(
+        [0, 1, undefined, 3].map((index) =>
+          index === undefined ? undefined : { kind: 'kafka', topic: 'logs', partition: 1, offset: '42', timestamp: '2023-11-14T22:13:20.000Z', index },
+        ),
+      );
+      // Without the exception attributes, the body alone matches nothing.
+      expect(bank.match('request failed')).toEqual([]);
+      expect(at.index).toBeUndefined();
+    });
+  }
+
+  it('dead-letters a message that is not OTLP on an OTLP topic, with the reason', () => {
+    const p = coreProcessorFor({ ...config, inputEncoding: ['otlp_proto'] })(bank);
+    expect(p(Buffer.from(example), at, undefined)).toMatchObject({ kind: 'dead', reason: 'invalid-otlp', error: expect.stringMatching(/^not an OTLP/) });
+    const j = coreProcessorFor({ ...config, inputEncoding: ['logs=otlp_json', 'auto'] })(bank);
+    expect(j(Buffer.from('{"msg":"x"}'), at, undefined)).toMatchObject({ kind: 'dead', reason: 'invalid-otlp' });
+    // Another topic of the same worker keeps the default.
+    expect(j(Buffer.from('{"msg":"x"}'), { ...at, topic: 'other' }, undefined).kind).toBe('unmatched');
+  });
+
+  it('reads an auto topic as OTLP protobuf when the producer says application/x-protobuf', async () => {
+    const p = coreProcessorFor(config)(bank);
+    expect(p(Buffer.from(example), at, undefined, { 'Content-Type': 'application/x-protobuf' })).toMatchObject({ kind: 'dead', reason: 'invalid-otlp' });
+    const message = await otlpProtoMessage(services);
+    expect(p(message, at, undefined, { 'content-type': Buffer.from('application/x-protobuf') }).kind).toBe('batch');
   });
 });

@@ -88,11 +88,11 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
+listeners=$(security_listeners),CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=$(security_listeners)
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=$(security_protocol_map)
 log.dirs=$DATA_DIR
 num.partitions=$KAFKA_NUM_PARTITIONS
 auto.create.topics.enable=true
@@ -111,6 +111,7 @@ PROPS
     printf '%s\n' 'share.coordinator.state.topic.replication.factor=1' \
       'share.coordinator.state.topic.min.isr=1' >>"$CONFIG_FILE"
   fi
+  security_config >>"$CONFIG_FILE"
   if [[ -n $KAFKA_EXTRA_CONFIG ]]; then
     printf '# KAFKA_EXTRA_CONFIG\n%s\n' "$KAFKA_EXTRA_CONFIG" >>"$CONFIG_FILE"
   fi
@@ -137,18 +138,23 @@ prepare_storage() {
     reason=new
   elif [[ ! -f $VERSION_FILE || $(<"$VERSION_FILE") != "$KAFKA_RESOLVED_VERSION" ]]; then
     reason="data was written by Kafka $(cat "$VERSION_FILE" 2>/dev/null || echo '?')"
+  elif [[ $(cat "$SECURITY_FILE" 2>/dev/null || echo plaintext) != "$(security_mode)" ]]; then
+    # SCRAM users exist only from storage format on: another security set-up needs new storage.
+    reason="security settings changed"
   fi
   [[ -z $reason ]] && return 0
   [[ $reason == new || $reason == fresh ]] || echo "kafka: wiping $DATA_DIR ($reason)" >&2
   rm -rf "$DATA_DIR"
-  local id out
+  local id out scram=()
   id=$(random_cluster_id)
+  mapfile -t scram < <(scram_format_args)
   java_command tools
-  if ! out=$("${JAVA_CMD[@]}" kafka.tools.StorageTool format -t "$id" -c "$CONFIG_FILE" 2>&1); then
+  if ! out=$("${JAVA_CMD[@]}" kafka.tools.StorageTool format -t "$id" -c "$CONFIG_FILE" "${scram[@]}" 2>&1); then
     echo "$out" >&2
     die "formatting $DATA_DIR failed"
   fi
   echo "$KAFKA_RESOLVED_VERSION" >"$VERSION_FILE"
+  security_mode >"$SECURITY_FILE"
 }
 
 # Prints the pid of this run dir's broker if it is alive; fails otherwise. The command line must
@@ -238,12 +244,15 @@ start_locked() {
     return 0
   fi
   local port
-  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+  local ports=("$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT")
+  [[ $KAFKA_SECURE == 1 ]] && ports+=("$KAFKA_SASL_SSL_PORT" "$KAFKA_MTLS_PORT" "$KAFKA_EXPIRED_PORT")
+  for port in "${ports[@]}"; do
     ! port_open "$KAFKA_HOST" "$port" ||
       die "$KAFKA_HOST:$port is in use by another process (not a broker of $KAFKA_RUN_DIR); pick another KAFKA_PORT"
   done
 
   install_kafka
+  make_security_material
   write_config
   prepare_storage "$fresh"
   # Keep one previous log around across restarts, but do not let it grow without bound.

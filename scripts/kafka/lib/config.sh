@@ -59,3 +59,19 @@ readonly KAFKA_HOME=$KAFKA_CACHE_DIR/$KAFKA_RESOLVED_VERSION
 # One run dir per client port, so independent brokers (another port, another version) coexist.
 readonly KAFKA_RUN_DIR=${KAFKA_RUN_DIR:-$KAFKA_CACHE_DIR/run/$KAFKA_PORT}
 readonly KAFKA_BOOTSTRAP=$KAFKA_HOST:$KAFKA_PORT
+
+# KAFKA_SECURE=1 adds SASL_SSL, mutual-TLS and expired-certificate listeners (lib/security.sh).
+readonly KAFKA_SECURE=${KAFKA_SECURE:-0}
+[[ $KAFKA_SECURE == 0 || $KAFKA_SECURE == 1 ]] || die "KAFKA_SECURE=$KAFKA_SECURE: use 0 or 1"
+readonly KAFKA_SASL_SSL_PORT=${KAFKA_SASL_SSL_PORT:-$((KAFKA_PORT + 2))}
+readonly KAFKA_MTLS_PORT=${KAFKA_MTLS_PORT:-$((KAFKA_PORT + 3))}
+readonly KAFKA_EXPIRED_PORT=${KAFKA_EXPIRED_PORT:-$((KAFKA_PORT + 4))}
+for _p in "$KAFKA_SASL_SSL_PORT" "$KAFKA_MTLS_PORT" "$KAFKA_EXPIRED_PORT"; do
+  is_port "$_p" || die "secured listener port $_p is not a TCP port"
+done
+unset _p
+# A test broker's user: not a secret (the broker listens on 127.0.0.1 and lives in a temp run dir).
+readonly KAFKA_SASL_USER=${KAFKA_SASL_USER:-faultline}
+readonly KAFKA_SASL_PASSWORD=${KAFKA_SASL_PASSWORD:-faultline-test-secret}
+[[ $KAFKA_SASL_USER =~ ^[A-Za-z0-9._-]+$ && $KAFKA_SASL_PASSWORD =~ ^[A-Za-z0-9._-]+$ ]] ||
+  die "KAFKA_SASL_USER and KAFKA_SASL_PASSWORD: letters, digits, . _ - only (they go into JAAS and --add-scram)"
