@@ -38,8 +38,14 @@ export function summarise(value: string, fallbackTime: Date): EventSummary | und
   };
 }
 
+/** The first sentence, at most `max` characters: one line per event, even in a pipe. */
+function brief(text: string, max: number): string {
+  const sentence = /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
+  return sentence.length > max ? `${sentence.slice(0, max - 1)}…` : sentence;
+}
+
 export function eventLine(e: EventSummary): string {
-  return `${e.time}  ${e.service.padEnd(10)} ${e.errorId}  cause: ${e.rootCause}  fix: ${e.workaround}`;
+  return `${e.time}  ${e.service.padEnd(10)} ${e.errorId}  cause: ${brief(e.rootCause, 100)}  fix: ${brief(e.workaround, 80)}`;
 }
 
 /**
