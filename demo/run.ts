@@ -1,7 +1,10 @@
 /**
  * `npm run demo`: Kafka (local, Docker-free), a faultline worker and the demo log producer, with
- * live counts read from the worker's /metrics every few seconds, until Ctrl-C or --duration.
- * Stops exactly what it started: a broker that was already running is left alone.
+ * live counts read from the worker's /metrics, the latest tagged events (read back from the
+ * worker's output topic) and, when Prometheus and Alertmanager are installed, servers of its own
+ * running the shipped alert rules and routes: which alerts are pending or firing and what
+ * Alertmanager sends. Until Ctrl-C or --duration. Stops exactly what it started: a broker that
+ * was already running is left alone.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +14,25 @@ import { parseRunArgs, RUN_USAGE, type RunArgs } from './args.js';
 import { startChild, type Child } from './child.js';
 import { ensureLocalKafka, type LocalKafka } from './local-kafka.js';
 import { countsLine, demoCounts, type DemoCounts } from './metrics-text.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { findAlertBinaries, HOW_TO_GET_ALERTING } from './alert-binaries.js';
+import { localAlertmanagerConfig } from './alertmanager-config.js';
+import { startAlertStack, type AlertStack } from './alert-stack.js';
+import { activeAlerts, alertLine, notificationLines } from './alert-view.js';
+import { Screen } from './screen.js';
+import { eventLine, followTaggedEvents, type EventSummary } from './tagged-events.js';
+import { startWebhookSink, type WebhookSink } from './webhook-sink.js';
 import { workerNodeFlags } from '../scripts/worker-node-flags.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WORKER_GRACE_MS = 25_000;
-const say = (line: string) => process.stdout.write(`${line}\n`);
+const screen = new Screen(process.stdout);
+const say = (line: string) => screen.say(line);
+/** The worker's output topic (its default, FAULTLINE_OUTPUT_TOPIC). */
+const OUTPUT_TOPIC = 'faultline.matches';
+const SHOWN_EVENTS = 8;
+const SHOWN_NOTIFICATIONS = 4;
 
 async function readCounts(url: string): Promise<DemoCounts | undefined> {
   try {
@@ -49,6 +66,9 @@ async function main(args: RunArgs): Promise<number> {
   process.on('exit', () => children.filter((c) => c.running()).forEach((c) => process.kill(c.pid, 'SIGKILL')));
 
   let kafka: LocalKafka | undefined;
+  let viewer: { stop(): Promise<void> } | undefined;
+  let stack: AlertStack | undefined;
+  let sink: WebhookSink | undefined;
   let failed = false;
   try {
     const brokers = args.brokers ?? (kafka = await ensureLocalKafka(ROOT, args.kafkaPort, say)).bootstrap;
@@ -65,6 +85,7 @@ async function main(args: RunArgs): Promise<number> {
         FAULTLINE_FROM_BEGINNING: 'true',
         FAULTLINE_METRICS_HOST: '127.0.0.1',
         FAULTLINE_METRICS_PORT: String(args.metricsPort),
+        FAULTLINE_OUTPUT_TOPIC: OUTPUT_TOPIC,
         FAULTLINE_SHUTDOWN_GRACE_MS: String(WORKER_GRACE_MS),
       }),
       path.join(logDir, 'worker.log'),
@@ -93,14 +114,71 @@ async function main(args: RunArgs): Promise<number> {
       });
     }
 
+    const events: EventSummary[] = [];
+    viewer = await followTaggedEvents(brokers, OUTPUT_TOPIC, (e) => {
+      events.push(e);
+      if (events.length > SHOWN_EVENTS) events.shift();
+      if (!screen.tty) say(`event  ${eventLine(e)}`);
+    });
+    const notices: string[] = [];
+    const binaries = findAlertBinaries();
+    if (binaries === undefined) say(HOW_TO_GET_ALERTING);
+    else {
+      sink = await startWebhookSink();
+      sink.onNotification((n) => {
+        for (const line of notificationLines(n)) {
+          notices.push(line);
+          if (notices.length > SHOWN_NOTIFICATIONS) notices.shift();
+          if (!screen.tty) say(line);
+        }
+      });
+      const shipped = parse(readFileSync(path.join(ROOT, 'ops/alertmanager/alertmanager.yml'), 'utf8')) as unknown;
+      stack = await startAlertStack({
+        binaries,
+        root: ROOT,
+        targets: [`127.0.0.1:${args.metricsPort}`],
+        interval: '5s',
+        alertmanagerConfig: localAlertmanagerConfig(shipped, sink.url, { group_wait: '5s', group_interval: '15s', repeat_interval: '4h' }),
+      });
+      await stack.ready(60_000);
+      say(`alerts: Prometheus ${stack.prometheusUrl} (ops/prometheus/alerts.yml), Alertmanager ${stack.alertmanagerUrl} (ops/alertmanager/alertmanager.yml, receivers → this demo); data in ${stack.dir}`);
+    }
+
     const started = Date.now();
     let previous: DemoCounts | undefined;
+    let countsText = 'worker metrics not up yet';
+    let alertsText: string[] = [];
+    let nextCounts = 0;
     while (stopWhy === undefined) {
-      await Promise.race([stopped, new Promise((r) => setTimeout(r, args.intervalS * 1000))]);
+      await Promise.race([stopped, new Promise((r) => setTimeout(r, screen.tty ? 1000 : args.intervalS * 1000))]);
       if (stopWhy !== undefined) break;
-      const counts = await readCounts(metricsUrl);
-      say(counts === undefined ? `[${String(Math.round((Date.now() - started) / 1000)).padStart(4)}s] worker metrics not up yet` : countsLine((Date.now() - started) / 1000, counts, previous));
-      previous = counts ?? previous;
+      const elapsed = (Date.now() - started) / 1000;
+      if (Date.now() >= nextCounts) {
+        nextCounts = Date.now() + args.intervalS * 1000;
+        const counts = await readCounts(metricsUrl);
+        countsText = counts === undefined ? `[${String(Math.round(elapsed)).padStart(4)}s] worker metrics not up yet` : countsLine(elapsed, counts, previous);
+        previous = counts ?? previous;
+        if (!screen.tty) say(countsText);
+        if (stack !== undefined) {
+          const now = (await activeAlerts(stack.prometheusUrl))?.filter((a) => a.labels.alertname !== 'FaultlineWorkerDown' || a.state === 'firing');
+          const lines = (now ?? []).map(alertLine).sort();
+          if (!screen.tty && lines.join('\n') !== alertsText.join('\n')) say(lines.length === 0 ? 'alerts: none pending or firing' : lines.map((l) => `alert  ${l}`).join('\n'));
+          alertsText = lines;
+        }
+      }
+      screen.draw([
+        countsText,
+        `latest tagged events (${OUTPUT_TOPIC}):`,
+        ...(events.length === 0 ? ['  none yet'] : events.map((e) => `  ${eventLine(e)}`)),
+        ...(stack === undefined
+          ? [HOW_TO_GET_ALERTING]
+          : [
+              'alerts (Prometheus, shipped rules):',
+              ...(alertsText.length === 0 ? ['  none pending or firing'] : alertsText.map((l) => `  ${l}`)),
+              'what Alertmanager sent:',
+              ...(notices.length === 0 ? ['  nothing yet'] : notices.map((l) => `  ${l}`)),
+            ]),
+      ]);
     }
     say(`stopping (${stopWhy})…`);
   } finally {
@@ -116,6 +194,12 @@ async function main(args: RunArgs): Promise<number> {
       if (how !== 0) failed = true;
       say(`stopped ${name} (pid ${child.pid}, exit ${how})`);
     }
+    await viewer?.stop().catch(() => undefined);
+    if (stack !== undefined) {
+      await stack.stop();
+      say('stopped Prometheus and Alertmanager (their folder removed)');
+    }
+    await sink?.close();
     if (kafka?.startedByUs) {
       await kafka.stop();
       say(`stopped Kafka on ${kafka.bootstrap}`);

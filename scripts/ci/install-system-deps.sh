@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system tools that dev, tests and CI need beyond Node: a JDK + Maven (scripts/kafka
 # assembles and runs a real Kafka broker from Maven Central), kcat (tests drive Kafka from outside
-# the Node process) and promtool (checks the shipped alerting rules).
+# the Node process), Prometheus and promtool (check the shipped alerting rules; the paging test and
+# the demo run the server), Alertmanager and amtool (the paging test, the demo, the shipped config).
 # Idempotent: when every tool is already on PATH it does nothing, not even `apt-get update`.
 set -euo pipefail
 
@@ -12,20 +13,26 @@ declare -A PACKAGE_OF=(
   [mvn]=maven
   [kcat]=kcat
   [promtool]=prometheus
+  [prometheus]=prometheus
+  [amtool]=prometheus-alertmanager
+  [prometheus-alertmanager]=prometheus-alertmanager
   [kubectl]=kubernetes-client
   [rsyslogd]=rsyslog
 )
 
+TOOLS=(java mvn kcat promtool prometheus amtool prometheus-alertmanager kubectl rsyslogd)
 missing=()
-for tool in java mvn kcat promtool kubectl rsyslogd; do
+for tool in "${TOOLS[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$tool]}")
 done
 # rsyslog's Kafka output (omkafka, librdkafka inside) is a module, not a tool on PATH: the
 # independent shipper of test/worker/rsyslog.kafka.test.ts.
 compgen -G '/usr/lib/*/rsyslog/omkafka.so' >/dev/null || missing+=(rsyslog-kafka)
+# Each package once, however many of its tools are missing.
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 
 if ((${#missing[@]} == 0)); then
-  echo "install-system-deps: java, mvn, kcat, promtool, kubectl, rsyslog with omkafka already installed"
+  echo "install-system-deps: ${TOOLS[*]} and omkafka already installed"
   exit 0
 fi
 
@@ -43,8 +50,9 @@ fi
 echo "install-system-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 
-# The prometheus and rsyslog packages ship daemons; we only want promtool, and rsyslogd run by the
-# tests in the foreground, so keep their maintainer scripts from starting a server (policy-rc.d exit 101 = "action forbidden"). Only ours is removed.
+# The prometheus, prometheus-alertmanager and rsyslog packages ship daemons; tests and the demo
+# start their own (own ports, own folders, rsyslogd in the foreground), so keep the maintainer
+# scripts from starting the system ones (policy-rc.d exit 101 = "action forbidden"). Only ours is removed.
 policy=/usr/sbin/policy-rc.d
 own_policy=0
 if [[ ! -e $policy ]]; then
@@ -66,7 +74,7 @@ if ! { "${SUDO[@]}" apt-get update -qq &&
 fi
 rm -f "$apt_log"
 
-for tool in java mvn kcat promtool kubectl; do
+for tool in "${TOOLS[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || { echo "install-system-deps: $tool still missing after install" >&2; exit 1; }
 done
 echo "install-system-deps: done"

@@ -97,8 +97,9 @@ export class DemoSchedule {
   private startBurst(nowMs: number): Burst {
     const signal = this.signals[this.burstCount++ % this.signals.length] as Signal;
     const lines = this.catalog.get(signal) ?? [];
-    const service = this.random.pick(lines).service;
-    return { lines: lines.filter((l) => l.service === service), startMs: nowMs, sent: 0 };
+    // One error in one service, as a real incident is: its count crosses the alert thresholds.
+    const { service, ruleId } = this.random.pick(lines);
+    return { lines: lines.filter((l) => l.service === service && l.ruleId === ruleId), startMs: nowMs, sent: 0 };
   }
 
   private burstRecords(burst: Burst, nowMs: number, time: Date): DemoRecord[] {

@@ -64,8 +64,19 @@ describe('docker-compose.yml', () => {
     expect(validate(compose), JSON.stringify(validate.errors, null, 2)).toBe(true);
   });
 
-  it('runs Kafka, the worker, the demo producer, Prometheus and Grafana', () => {
-    expect(Object.keys(services).sort()).toEqual(['demo-producer', 'faultline', 'grafana', 'kafka', 'prometheus']);
+  it('runs Kafka, the worker, the demo producer, Prometheus, Alertmanager and Grafana', () => {
+    expect(Object.keys(services).sort()).toEqual(['alertmanager', 'demo-producer', 'faultline', 'grafana', 'kafka', 'prometheus']);
+  });
+
+  it('gives Alertmanager the shipped configuration, and Prometheus sends its alerts there', () => {
+    const am = Object.fromEntries(binds(services.alertmanager ?? {}).map(([host, target]) => [target, host]));
+    // The image's default --config.file.
+    expect(am['/etc/alertmanager/alertmanager.yml']).toBe('./ops/alertmanager/alertmanager.yml');
+    const config = parse(read('ops/prometheus/prometheus.yml')) as { alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } };
+    const targets = config.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets));
+    expect(targets).toEqual(['alertmanager:9093']);
+    expect(services.alertmanager?.ports).toContain('127.0.0.1:9093:9093');
+    expect(services.prometheus?.depends_on).toContain('alertmanager');
   });
 
   it('pins every image to a version tag (no latest), faultline to the package version', () => {

@@ -249,6 +249,27 @@ for (const { dir, namespace } of KUSTOMIZATIONS) {
       expect(rule.spec.groups).toEqual((parse(read('ops/prometheus/alerts.yml')) as { groups: unknown }).groups);
     });
 
+    it.runIf(namespace !== undefined)('routes and inhibits in its AlertmanagerConfig as ops/alertmanager/alertmanager.yml does', () => {
+      type M = { name: string; matchType: string; value: string };
+      type R = { receiver: string; groupBy?: string[]; matchers?: M[]; routes?: R[] };
+      type AmR = { receiver: string; group_by?: string[]; matchers?: string[]; routes?: AmR[] };
+      const am = parse(read('ops/alertmanager/alertmanager.yml')) as {
+        route: AmR;
+        inhibit_rules: { source_matchers: string[]; target_matchers: string[] }[];
+        receivers: { name: string; webhook_configs: { url: string; send_resolved: boolean }[] }[];
+      };
+      const cfg = one<{ spec: { route: R; inhibitRules: { sourceMatch: M[]; targetMatch: M[] }[]; receivers: { name: string; webhookConfigs: { url: string; sendResolved: boolean }[] }[] } }>(
+        objects,
+        'AlertmanagerConfig',
+      );
+      const matcher = (m: M) => `${m.name}${m.matchType}"${m.value}"`;
+      const fromCrd = (r: R): AmR => ({ receiver: r.receiver, group_by: r.groupBy, matchers: r.matchers?.map(matcher), routes: r.routes?.map(fromCrd) });
+      const fromFile = (r: AmR): AmR => ({ receiver: r.receiver, group_by: r.group_by, matchers: r.matchers, routes: r.routes?.map(fromFile) });
+      expect(fromCrd(cfg.spec.route)).toEqual(fromFile(am.route));
+      expect(cfg.spec.inhibitRules.map((i) => ({ source_matchers: i.sourceMatch.map(matcher), target_matchers: i.targetMatch.map(matcher) }))).toEqual(am.inhibit_rules);
+      expect(cfg.spec.receivers.map((r) => ({ name: r.name, webhook_configs: r.webhookConfigs.map((w) => ({ url: w.url, send_resolved: w.sendResolved })) }))).toEqual(am.receivers);
+    });
+
     it('ships the Grafana dashboard as a sidecar-labelled ConfigMap', () => {
       const dashboards = all<IConfigMap>(objects, 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
       expect(dashboards.map((c) => c.metadata.name)).toEqual(['faultline-dashboard']);

@@ -1,0 +1,33 @@
+/**
+ * The demo's output. On a TTY: one block (counts, latest tagged events, alert state, latest
+ * notifications) redrawn in place. Otherwise (piped, CI logs): every new line appended once.
+ */
+export class Screen {
+  private drawn = 0;
+  readonly tty: boolean;
+
+  constructor(private readonly out: NodeJS.WriteStream) {
+    this.tty = out.isTTY === true;
+  }
+
+  /** A line that stays (start-up, stopping): printed above the block. */
+  say(line: string): void {
+    this.clear();
+    this.out.write(`${line}\n`);
+  }
+
+  /** TTY only: replaces the block with these lines, each cut to the terminal's width. */
+  draw(lines: readonly string[]): void {
+    if (!this.tty) return;
+    const width = Math.max(20, (this.out.columns ?? 120) - 1);
+    this.clear();
+    const cut = lines.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
+    this.out.write(cut.map((l) => `${l}\n`).join(''));
+    this.drawn = cut.length;
+  }
+
+  private clear(): void {
+    if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}F\x1b[J`);
+    this.drawn = 0;
+  }
+}
