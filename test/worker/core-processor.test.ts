@@ -76,7 +76,9 @@ describe('the core processor on OTLP messages', () => {
       if (out.kind !== 'batch') return;
       expect(out.records.map((r) => r.kind)).toEqual(['matched', 'matched', 'unmatched', 'matched']);
       const tagged = out.records.map((r) => (r.kind === 'matched' ? r.event.faultline : undefined));
-      expect(tagged.map((t) => t?.matches.map((m) => m.id))).toEqual([[pool?.id], [files?.id], undefined, [redis?.id]]);
+      // Each record matched its own rule (family rules of the KB may match beside it).
+      const expected = [pool?.id, files?.id, undefined, redis?.id];
+      tagged.forEach((t, i) => (expected[i] === undefined ? expect(t).toBeUndefined() : expect(t?.matches.map((m) => m.id)).toContain(expected[i])));
       expect(tagged.map((t) => t?.service)).toEqual(['checkout', 'checkout', undefined, 'cache-client']);
       expect(tagged.map((t) => t?.source)).toEqual(
         [0, 1, undefined, 3].map((index) =>
