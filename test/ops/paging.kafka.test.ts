@@ -12,12 +12,11 @@ import { findAlertBinaries } from '../../demo/alert-binaries.js';
 import { localAlertmanagerConfig } from '../../demo/alertmanager-config.js';
 import { startAlertStack, type AlertStack } from '../../demo/alert-stack.js';
 import { startWebhookSink, type NotifiedAlert, type Notification, type WebhookSink } from '../../demo/webhook-sink.js';
-import { resolveConfig } from '../../src/config/config.js';
-import { runWorker, type WorkerHandle } from '../../src/cli/worker.js';
-import { startOps, type Ops } from '../../src/http/ops.js';
-import { createLogger } from '../../src/log.js';
-import { brokerList, createTopic, kcatProduce } from '../support/kafka.js';
+import { kcatProduce } from '../support/kafka.js';
+import type { WorkerHandle } from '../../src/cli/worker.js';
+import type { Ops } from '../../src/http/ops.js';
 import { inCI } from './promtool.js';
+import { startOpsWorker } from './support/ops-worker.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const binaries = findAlertBinaries();
@@ -85,34 +84,15 @@ describe.skipIf(skip)('paging: worker → Prometheus (shipped rules) → Alertma
 
   beforeAll(async () => {
     if (binaries === undefined) throw new Error('prometheus/alertmanager not on PATH but CI=true: run scripts/ci/install-system-deps.sh');
-    input = await createTopic({ prefix: 'paging-logs', partitions: 2 });
-    const output = await createTopic({ prefix: 'paging-out', partitions: 1 });
-    const dlq = await createTopic({ prefix: 'paging-dlq', partitions: 1 });
-    ops = await startOps({ host: '127.0.0.1', port: 0, serviceLabelLimit: 50, brokerDownGraceMs: 30_000, maxLoopLagMs: 60_000, topics: [input] });
-    const config = resolveConfig('worker', {
-      brokers: brokerList().join(','),
-      inputTopics: input,
-      outputTopic: output,
-      dlqTopic: dlq,
-      groupId: `${input}-group`,
-      fromBeginning: true,
-      rules: `${ROOT}rules`,
-      metricsHost: '127.0.0.1',
-      metricsPort: ops.server.port,
-    });
-    worker = await runWorker(config, {
-      logger: createLogger('silent'),
-      observer: ops.observer,
-      tuning: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, topicRefreshMs: 60_000 },
-    });
-    await worker.started;
+    const started = await startOpsWorker('paging');
+    ({ input, ops, worker } = started);
 
     sink = await startWebhookSink();
     const shipped = parse(readFileSync(`${ROOT}ops/alertmanager/alertmanager.yml`, 'utf8')) as unknown;
     stack = await startAlertStack({
       binaries,
       root: ROOT,
-      targets: [`127.0.0.1:${ops.server.port}`],
+      targets: [`127.0.0.1:${started.ops.server.port}`],
       interval: '1s',
       alertmanagerConfig: localAlertmanagerConfig(shipped, sink.url, { group_wait: '1s', group_interval: '5s', repeat_interval: '1h' }),
     });

@@ -8,12 +8,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { resolveConfig } from '../../src/config/config.js';
-import { runWorker, type WorkerHandle } from '../../src/cli/worker.js';
-import { startOps, type Ops } from '../../src/http/ops.js';
-import { createLogger } from '../../src/log.js';
-import { brokerList, createTopic, kcatProduce, waitUntil } from '../support/kafka.js';
+import { kcatProduce, waitUntil } from '../support/kafka.js';
+import type { WorkerHandle } from '../../src/cli/worker.js';
+import type { Ops } from '../../src/http/ops.js';
 import { inCI } from './promtool.js';
+import { startOpsWorker } from './support/ops-worker.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -68,28 +67,8 @@ describe.skipIf(skip)('Prometheus scraping a worker', () => {
   beforeAll(async () => {
     if (!prometheusInstalled) throw new Error('prometheus is not on PATH but CI=true: install the prometheus package');
     dir = mkdtempSync(join(tmpdir(), 'faultline-prometheus-'));
-    input = await createTopic({ prefix: 'ops-e2e-logs', partitions: 2 });
-    const output = await createTopic({ prefix: 'ops-e2e-out', partitions: 1 });
-    const dlq = await createTopic({ prefix: 'ops-e2e-dlq', partitions: 1 });
-
-    ops = await startOps({ host: '127.0.0.1', port: 0, serviceLabelLimit: 50, brokerDownGraceMs: 30_000, maxLoopLagMs: 60_000, topics: [input] });
-    const config = resolveConfig('worker', {
-      brokers: brokerList().join(','),
-      inputTopics: input,
-      outputTopic: output,
-      dlqTopic: dlq,
-      groupId: `${input}-group`,
-      fromBeginning: true,
-      rules: `${ROOT}rules`,
-      metricsHost: '127.0.0.1',
-      metricsPort: ops.server.port,
-    });
-    worker = await runWorker(config, {
-      logger: createLogger('silent'),
-      observer: ops.observer,
-      tuning: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, topicRefreshMs: 60_000 },
-    });
-    await worker.started;
+    const started = await startOpsWorker('ops-e2e');
+    ({ input, ops, worker } = started);
 
     // Prometheus loads the shipped alerting rules too: the real server must accept them.
     const port = await freePort();
@@ -100,7 +79,7 @@ describe.skipIf(skip)('Prometheus scraping a worker', () => {
       stringify({
         global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '1s' },
         rule_files: ['alerts.yml'],
-        scrape_configs: [{ job_name: 'faultline', static_configs: [{ targets: [`127.0.0.1:${ops.server.port}`] }] }],
+        scrape_configs: [{ job_name: 'faultline', static_configs: [{ targets: [`127.0.0.1:${started.ops.server.port}`] }] }],
       }),
     );
     prometheus = spawn(
