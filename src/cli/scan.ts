@@ -5,12 +5,11 @@
  */
 import type { Config } from '../config/config.js';
 import { createDecoder } from '../decode/decode-record.js';
-import { loadRules } from '../kb/load.js';
 import { problemLine } from '../kb/problem-text.js';
-import { judgeRules } from '../kb/rules-policy.js';
-import { buildBank } from '../match/bank.js';
 import type { MatcherBank } from '../match/types.js';
 import { decodeOptionsFrom } from '../pipeline/decode-options.js';
+import { NOOP_OBSERVER } from '../pipeline/observer.js';
+import { loadBank, RulesUnusableError } from '../ruleset/load-bank.js';
 import { STDIN_PATH } from '../source/line-source.js';
 import { RecordReader } from '../source/record-reader.js';
 import { fileSource, tagEvent } from '../tag/tag-event.js';
@@ -96,15 +95,19 @@ export async function runScan(opts: ScanOptions, io: ScanIo): Promise<number> {
   return opts.failOnMatch && summary.matched > 0 ? 1 : 0;
 }
 
-/** The same acceptance policy as the worker (src/kb/rules-policy.ts); problems are listed on stderr. */
+/**
+ * The worker's loader (src/ruleset/load-bank.ts): the same files, the same acceptance policy
+ * (src/kb/rules-policy.ts), the same bank. Problems of skipped rules are listed on stderr.
+ */
 async function loadBankForScan(config: Config, io: CliIo): Promise<MatcherBank | undefined> {
-  const loaded = await loadRules(config.rules);
-  const built = buildBank(loaded.rules);
-  const problems = [...loaded.problems, ...built.problems];
-  for (const p of problems) io.stderr.write(`faultline scan: skipped rule: ${problemLine(p)}\n`);
-  const verdict = judgeRules({ dirs: config.rules, strict: config.strictRules, rules: built.bank.rules.length, problems });
-  if (verdict.accept) return built.bank;
-  built.bank.close();
-  io.stderr.write(`faultline scan: rules refused: ${verdict.why}\n`);
-  return undefined;
+  try {
+    const loaded = await loadBank({ dirs: config.rules, strict: config.strictRules }, NOOP_OBSERVER);
+    for (const p of loaded.problems) io.stderr.write(`faultline scan: skipped rule: ${problemLine(p)}\n`);
+    return loaded.bank;
+  } catch (err) {
+    if (!(err instanceof RulesUnusableError)) throw err;
+    for (const p of err.problems) io.stderr.write(`faultline scan: skipped rule: ${problemLine(p)}\n`);
+    io.stderr.write(`faultline scan: rules refused: ${err.message}\n`);
+    return undefined;
+  }
 }

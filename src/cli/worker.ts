@@ -8,10 +8,10 @@ import { parseTopicSpec } from '../kafka/topic-spec.js';
 import type { Logger } from '../log.js';
 import type { MatcherBank } from '../match/types.js';
 import { NOOP_OBSERVER, type PipelineObserver } from '../pipeline/observer.js';
-import type { BankHolder } from '../worker/bank-holder.js';
+import type { BankHolder } from '../ruleset/bank-holder.js';
 import { coreProcessorFor } from '../worker/core-processor.js';
 import { kafkaLogToPino, kafkaVerbosity } from '../worker/kafka-log.js';
-import { openLiveRules } from '../worker/live-rules.js';
+import { openLiveRules } from '../ruleset/live-rules.js';
 import type { ProcessorFactory } from '../worker/record-outcome.js';
 import { Worker } from '../worker/worker.js';
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { BatchControl, BatchHandler, InBatch, Sink } from '../kafka/types.js';
 import type { BatchReport, PipelineObserver } from '../pipeline/observer.js';
-import type { BankHolder } from './bank-holder.js';
+import type { BankHolder } from '../ruleset/bank-holder.js';
 import { BatchPlan, type PlanSettings } from './batch-plan.js';
 import type { DeadLetterInfo } from './dead-letter.js';
 import type { RateLimitedLog } from './rate-limited-log.js';

@@ -4,7 +4,7 @@ import { describeTopicSpec, resolveTopics, sameTopics, type TopicSpec } from '..
 import type { BatchHandler, ClusterAdmin, GroupSource, PartitionAssignment, SourceListener, Sink } from '../kafka/types.js';
 import type { UnreadableBatch } from '../kafka/unreadable-batch.js';
 import type { PipelineObserver } from '../pipeline/observer.js';
-import type { BankHolder } from './bank-holder.js';
+import type { BankHolder } from '../ruleset/bank-holder.js';
 import { createBatchHandler } from './batch-handler.js';
 import type { PlanSettings } from './batch-plan.js';
 import { ConnectionState } from './connection-state.js';

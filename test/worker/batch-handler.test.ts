@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchControl, InBatch, OutRecord, Sink } from '../../src/kafka/types.js';
 import { NOOP_OBSERVER, type BatchReport, type PipelineObserver } from '../../src/pipeline/observer.js';
-import { BankHolder } from '../../src/worker/bank-holder.js';
+import { BankHolder } from '../../src/ruleset/bank-holder.js';
 import { createBatchHandler } from '../../src/worker/batch-handler.js';
 import type { DeadLetterInfo } from '../../src/worker/dead-letter.js';
 import { RateLimitedLog, type RateLimitedEntry } from '../../src/worker/rate-limited-log.js';

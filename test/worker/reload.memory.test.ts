@@ -13,8 +13,8 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MatcherBank } from '../../src/match/types.js';
 import { NOOP_OBSERVER } from '../../src/pipeline/observer.js';
-import { loadBank } from '../../src/worker/load-bank.js';
-import { openLiveRules } from '../../src/worker/live-rules.js';
+import { loadBank } from '../../src/ruleset/load-bank.js';
+import { openLiveRules } from '../../src/ruleset/live-rules.js';
 import { memoryLogger } from './support/memory-logger.js';
 
 setFlagsFromString('--expose-gc');

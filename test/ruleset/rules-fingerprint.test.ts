@@ -1,9 +1,9 @@
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rulesFingerprint } from '../../src/worker/rules-fingerprint.js';
+import { rulesFingerprint } from '../../src/ruleset/rules-fingerprint.js';
 import { flatRecord, removeRulesDirs, rulesDir } from '../kb/rule-files.js';
-import { ConfigMapDir } from './support/configmap-dir.js';
+import { ConfigMapDir } from '../worker/support/configmap-dir.js';
 
 const maps: ConfigMapDir[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NOOP_OBSERVER, type PipelineObserver, type RulesReport } from '../../src/pipeline/observer.js';
-import { loadBank, RulesUnusableError } from '../../src/worker/load-bank.js';
+import { loadBank, RulesUnusableError } from '../../src/ruleset/load-bank.js';
 import { flatRecord, removeRulesDirs, rulesDir } from '../kb/rule-files.js';
 
 afterEach(removeRulesDirs);

@@ -3,12 +3,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics/registry.js';
 import { MetricsObserver } from '../../src/metrics/observer.js';
-import { openLiveRules, type LiveRules } from '../../src/worker/live-rules.js';
+import { openLiveRules, type LiveRules } from '../../src/ruleset/live-rules.js';
 import { flatRecord } from '../kb/rule-files.js';
 import { parseExposition } from '../metrics/exposition.js';
-import { ConfigMapDir } from './support/configmap-dir.js';
-import { eventually } from './support/eventually.js';
-import { memoryLogger } from './support/memory-logger.js';
+import { ConfigMapDir } from '../worker/support/configmap-dir.js';
+import { eventually } from '../worker/support/eventually.js';
+import { memoryLogger } from '../worker/support/memory-logger.js';
 
 const rule = (id: string, extra: Record<string, unknown> = {}) => flatRecord({ id: `t/${id}`, regex: `boom ${id}`, ...extra });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BankHolder } from '../../src/worker/bank-holder.js';
-import { fakeBank } from './support/fake-core.js';
+import { BankHolder } from '../../src/ruleset/bank-holder.js';
+import { fakeBank } from '../worker/support/fake-core.js';
 
 describe('BankHolder', () => {
   it('closes a swapped-out bank at once when no batch uses it', () => {

@@ -1,12 +1,12 @@
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rulesFingerprint } from '../../src/worker/rules-fingerprint.js';
-import { RulesWatcher, type RulesWatcherOptions } from '../../src/worker/rules-watcher.js';
+import { rulesFingerprint } from '../../src/ruleset/rules-fingerprint.js';
+import { RulesWatcher, type RulesWatcherOptions } from '../../src/ruleset/rules-watcher.js';
 import { flatRecord, removeRulesDirs, rulesDir } from '../kb/rule-files.js';
-import { ConfigMapDir } from './support/configmap-dir.js';
-import { eventually } from './support/eventually.js';
-import { memoryLogger } from './support/memory-logger.js';
+import { ConfigMapDir } from '../worker/support/configmap-dir.js';
+import { eventually } from '../worker/support/eventually.js';
+import { memoryLogger } from '../worker/support/memory-logger.js';
 
 /** Long enough that no poll happens during a test: checks are driven by hand unless said otherwise. */
 const NEVER = 3_600_000;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RuleProblem } from '../../src/kb/types.js';
-import { BankHolder } from '../../src/worker/bank-holder.js';
-import { RulesUnusableError, type LoadedBank } from '../../src/worker/load-bank.js';
-import { RulesReloader } from '../../src/worker/rules-reloader.js';
-import { fakeBank } from './support/fake-core.js';
-import { memoryLogger } from './support/memory-logger.js';
+import { BankHolder } from '../../src/ruleset/bank-holder.js';
+import { RulesUnusableError, type LoadedBank } from '../../src/ruleset/load-bank.js';
+import { RulesReloader } from '../../src/ruleset/rules-reloader.js';
+import { fakeBank } from '../worker/support/fake-core.js';
+import { memoryLogger } from '../worker/support/memory-logger.js';
 
 /** A loader whose loads finish when the test says so. */
 function gatedLoader() {
