@@ -7,6 +7,7 @@ import { parse, stringify } from 'yaml';
 import { promtool, skipWithoutPromtool } from './promtool.js';
 import { grafanaToPromql, grafanaVariableMetrics, metricNames } from './promql-names.js';
 import { exportedSeriesNames } from './exported-metrics.js';
+import { dashboardSchemaErrors } from './dashboard-schema.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const DASHBOARD = `${root}ops/grafana/faultline-dashboard.json`;
@@ -59,6 +60,17 @@ describe('ops/grafana/faultline-dashboard.json', () => {
       expect(new Set(refIds).size, p.title).toBe(refIds.length);
     }
   });
+
+  it("conforms to Grafana's published dashboard schema (@grafana/schema)", () => {
+    expect(dashboardSchemaErrors(readFileSync(DASHBOARD, 'utf8'))).toEqual([]);
+  }, 60_000);
+
+  it('the schema check rejects an unknown field and a wrong value type', () => {
+    const unknownField = dashboardSchemaErrors(JSON.stringify({ ...dashboard, refreshEvery: '10s' })).join('\n');
+    expect(unknownField).toMatch(/'"?refreshEvery"?' does not exist/);
+    const wrongType = dashboardSchemaErrors(JSON.stringify({ ...dashboard, graphTooltip: 'shared' })).join('\n');
+    expect(wrongType).toMatch(/not assignable to type 'DashboardCursorSync/);
+  }, 60_000);
 
   it('has unique panel ids and a layout without overlaps', () => {
     expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { dashboardTargets, resolveDashboardVariables } from './dashboard-targets.js';
 import { kcatProduce, waitUntil } from '../support/kafka.js';
 import type { WorkerHandle } from '../../src/cli/worker.js';
 import type { Ops } from '../../src/http/ops.js';
@@ -140,4 +141,49 @@ describe.skipIf(skip)('Prometheus scraping a worker', () => {
     expect(info).toHaveLength(1);
     expect(info[0]?.metric.signals).toContain('pool-starvation');
   }, 120_000);
+  // Every panel of the shipped dashboard, its variables resolved as Grafana's "All" does, against
+  // the scraped worker. Series that exist only after their first event (dead letters, decode
+  // issues) are given one here, as a production stream would.
+  it('answers every dashboard panel query with data', async () => {
+    const lines = [
+      JSON.stringify({ service: 'payments', level: 'error', message: 'dial tcp 10.0.0.7:5432: connect: cannot assign requested address' }),
+      JSON.stringify({ service: 'search', level: 'warning', message: '[13-Jan-2020 02:36:45] WARNING: [pool www] server reached pm.max_children setting (5), consider raising it' }),
+      '{"service": "checkout", "message": "half a record',
+      String.fromCharCode(1, 2, 3, 4, 5, 6, 7, 8).repeat(64),
+    ];
+    await waitUntil(async () => (await scalar(promUrl, 'faultline_ready')) === 1, { timeoutMs: 30_000, what: 'faultline_ready 1' });
+    const consumed = async () => (await scalar(promUrl, `sum(faultline_records_consumed_total{topic="${input}"})`)) ?? 0;
+    const before = await consumed();
+    await kcatProduce(input, lines);
+    await waitUntil(async () => (await consumed()) === before + lines.length, {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+      what: 'the new records consumed and scraped',
+    });
+    const job = await query(promUrl, 'group by (job) (faultline_rules_loaded)');
+    expect(job.map((r) => r.metric.job)).toEqual(['faultline']);
+    // Scraped every second: Grafana's $__rate_interval would be 4 scrapes at least.
+    const targets = dashboardTargets();
+    expect(targets.length).toBeGreaterThan(30);
+    const empty = await waitUntil(
+      async () => {
+        const missing: string[] = [];
+        for (const t of targets) {
+          const promql = resolveDashboardVariables(t.expr, { rateInterval: '15s', range: '5m' });
+          if ((await query(promUrl, promql)).length === 0) missing.push(`${t.panel} [${t.refId}]: ${promql}`);
+        }
+        return missing.length === 0 ? [] : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 2000, what: 'every dashboard panel to return data' },
+    ).catch(async (err: Error) => {
+      const missing: string[] = [];
+      for (const t of targets) {
+        const promql = resolveDashboardVariables(t.expr, { rateInterval: '15s', range: '5m' });
+        if ((await query(promUrl, promql)).length === 0) missing.push(`${t.panel} [${t.refId}]`);
+      }
+      throw new Error(`${err.message}: no data for\n${missing.join('\n')}`);
+    });
+    expect(empty).toEqual([]);
+    expect(await scalar(promUrl, 'sum(faultline_records_dead_lettered_total{reason="binary"})')).toBe(1);
+  }, 180_000);
 });
