@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { registerCodecs } from '../src/kafka/codecs/registry.js';
 
 /** One tagged event as the demo shows it: one line, what an SRE reads first. */
 export interface EventSummary {
@@ -53,6 +54,8 @@ export function eventLine(e: EventSummary): string {
  * for every tagged event. stop() leaves the group.
  */
 export async function followTaggedEvents(brokers: string, topic: string, onEvent: (e: EventSummary) => void): Promise<{ stop(): Promise<void> }> {
+  // The worker compresses its output (zstd, lz4 on Node 20): kafkajs reads neither by itself.
+  registerCodecs();
   const kafka = new Kafka({ clientId: 'faultline-demo-viewer', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka, KafkaJSError } from 'kafkajs';
 import type { Logger } from '../log.js';
 import type { DemoRecord, DemoSchedule } from './schedule.js';
 
@@ -33,14 +33,43 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /** Creates the topic if it is missing (a worker subscribed by pattern sees it at once). */
-async function ensureTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {
+async function ensureTopic(kafka: Kafka, topic: string, partitions: number, signal: AbortSignal): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = await admin.listTopics();
-    if (!existing.includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    if (!(await admin.listTopics()).includes(topic)) {
+      // Resolves false if it exists by now (the worker subscribed to it may have had it
+      // auto-created); a retriable error is left to the wait below, which sees the topic or not.
+      await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: false }).catch((err: KafkaJSError) => {
+        if (err.retriable !== true) throw err;
+      });
+    }
+    await waitForLeaders(admin, topic, signal);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * A new topic's partitions have no leader for a moment, longer on a busy machine, and kafkajs's
+ * own `waitForLeaders` gives up with "This server does not host this topic-partition". Retriable
+ * errors and missing leaders are waited out here, for at most a minute.
+ */
+async function waitForLeaders(admin: Admin, topic: string, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let last = 'no metadata yet';
+  while (!signal.aborted) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const parts = topics[0]?.partitions ?? [];
+      if (parts.length > 0 && parts.every((p) => p.leader >= 0)) return;
+      last = `${parts.filter((p) => p.leader < 0).length} of ${parts.length} partitions without a leader`;
+    } catch (err) {
+      if ((err as KafkaJSError).retriable !== true) throw err;
+      last = (err as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${topic} is not ready after 60 s: ${last}`);
+    await sleep(500, signal);
   }
 }
 
@@ -52,7 +81,7 @@ export async function runDemoProducer(run: ProducerRun): Promise<ProducerStats> 
   const { kafka, topic, schedule, logger, signal } = run;
   const now = run.now ?? Date.now;
   const stats: ProducerStats = { sent: 0, byKind: {}, failedSends: 0 };
-  await ensureTopic(kafka, topic, run.partitions);
+  await ensureTopic(kafka, topic, run.partitions, signal);
   const producer = kafka.producer();
   await producer.connect();
   logger.info({ event: 'demo-started', topic }, `writing demo logs to ${topic}`);

@@ -1,12 +1,14 @@
 // `npm run demo` end to end: a broker of its own (scripts/kafka on a free port, as on a fresh
 // machine), the built worker and the demo producer; the live counts it prints reach every
-// signal; Ctrl-C stops the producer, the worker (exit 0) and the broker it started.
+// signal; tagged events show cause and fix; the pool-starvation alert goes pending, fires and is
+// sent by Alertmanager (when Prometheus and Alertmanager are installed); Ctrl-C stops the producer, the worker (exit 0) and the broker it started.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kafkaBroker, uniqueTopicName, waitUntil } from '../support/kafka.js';
 import { KAFKA_SCRIPT } from '../support/kafka-script.js';
+import { findAlertBinaries } from '../../demo/alert-binaries.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -83,16 +85,36 @@ describe('npm run demo', () => {
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (out += d));
     const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
 
+    // Waits for the demo's output to show something; fails at once, with the output, if it exits.
+    const showing = async (cond: () => boolean, timeoutMs: number, what: string) => {
+      const ended = exited.then((how) => {
+        throw new Error(`the demo exited (${how}) before showing ${what}`);
+      });
+      await Promise.race([waitUntil(cond, { timeoutMs, intervalMs: 500, what }), ended]).catch((err: Error) => {
+        throw new Error(`${err.message}\n--- demo output ---\n${out}`);
+      });
+    };
     const counted = (signal: string) => [...out.matchAll(new RegExp(`${signal} (\\d+)`, 'g'))].some((m) => Number(m[1]) > 0);
-    await waitUntil(() => counted('pool-starvation') && counted('socket-exhaustion') && counted('thread-starvation'), {
-      timeoutMs: 180_000,
-      intervalMs: 500,
-      what: `every signal counted in the demo output:\n${out}`,
-    }).catch((err: Error) => {
-      throw new Error(`${err.message}\n--- demo output ---\n${out}`);
-    });
+    await showing(() => counted('pool-starvation') && counted('socket-exhaustion') && counted('thread-starvation'), 180_000, 'every signal counted');
     expect(out).toMatch(/records in [1-9]\d*/);
     expect(out).toContain('worker ready');
+    // What the product is for: each tagged event on one line, with the rule's cause and fix.
+    await showing(() => /^event {2}\d\d:\d\d:\d\d {2}\S+ +\S+\/\S+ {2}cause: \S.* {2}fix: \S/m.test(out), 120_000, 'a tagged event with cause and fix');
+
+    // The alert state, from the demo's own Prometheus and Alertmanager with the shipped rules:
+    // the pool-starvation spike goes pending, then fires (`for: 2m`), and Alertmanager sends it.
+    if (findAlertBinaries() !== undefined) {
+      const seen = (re: RegExp) => re.test(out);
+      await showing(
+        () => seen(/^alert {2}PENDING FaultlinePoolStarvationSpike /m) && seen(/^alert {2}FIRING {2}FaultlinePoolStarvationSpike /m),
+        360_000,
+        'the pool-starvation alert pending, then firing',
+      );
+      expect(out.indexOf('PENDING FaultlinePoolStarvationSpike')).toBeLessThan(out.indexOf('FIRING  FaultlinePoolStarvationSpike'));
+      await showing(() => seen(/Alertmanager → \S+: FIRING FaultlinePoolStarvationSpike service=\S+ error_id=\S+ \| cause: \S/), 120_000, 'the notification');
+    } else {
+      expect(out).toMatch(/prometheus/i);
+    }
 
     child.kill('SIGINT');
     expect(await exited, out).toBe(0);
@@ -105,5 +127,5 @@ describe('npm run demo', () => {
     } else {
       expect(out).not.toContain('stopped Kafka');
     }
-  }, 400_000);
+  }, 900_000);
 });
