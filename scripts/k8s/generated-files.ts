@@ -12,6 +12,13 @@ import { findRuleFiles } from '../../src/kb/find-files.js';
 export const GENERATED_DIR = 'k8s/base/generated';
 export const RULES_SUBDIR = 'rules';
 export const RULES_CONFIGMAP = 'faultline-rules';
+/**
+ * The KB is spread over this many ConfigMaps (faultline-rules-1 … -4), projected into one
+ * directory by k8s/base/deployment.yaml: one ConfigMap holds at most 1 MiB, and the KB passed
+ * that. A fixed count keeps the Deployment hand-written; four give the KB room to quadruple.
+ */
+export const RULES_SHARDS = 4;
+export const rulesShardName = (i: number): string => `${RULES_CONFIGMAP}-${i + 1}`;
 export const DASHBOARD_CONFIGMAP = 'faultline-dashboard';
 export const PROMETHEUS_RULE = 'faultline';
 
@@ -49,24 +56,47 @@ export async function generatedFiles(root: string): Promise<Map<string, string>>
   return out;
 }
 
-async function addRuleFiles(root: string, out: Map<string, string>): Promise<string[]> {
+async function addRuleFiles(root: string, out: Map<string, string>): Promise<string[][]> {
   const rulesRoot = path.join(root, RULES);
   const found = await findRuleFiles([rulesRoot]);
   if (found.problems.length > 0) throw new Error(found.problems.map((p) => `${p.file}: ${p.message}`).join('\n'));
-  const keys: string[] = [];
-  let bytes = 0;
+  const files: Array<{ key: string; bytes: number }> = [];
   for (const file of found.files) {
     const key = configMapKey(path.relative(rulesRoot, file));
-    if (keys.includes(key)) throw new Error(`two rule files map to the ConfigMap key ${key}`);
-    const text = readFileSync(file, 'utf8');
-    bytes += Buffer.byteLength(text) + key.length;
-    keys.push(key);
+    if (files.some((f) => f.key === key)) throw new Error(`two rule files map to the ConfigMap key ${key}`);
+    // Compact JSON: the same record (every field; the loader parses it either way) in fewer bytes.
+    const text = `${JSON.stringify(JSON.parse(readFileSync(file, 'utf8')))}\n`;
+    files.push({ key, bytes: Buffer.byteLength(text) + key.length });
     out.set(`${GENERATED_DIR}/${RULES_SUBDIR}/${key}`, text);
   }
-  if (bytes > CONFIGMAP_MAX_BYTES) {
-    throw new Error(`the rules take ${bytes} bytes, over the ${CONFIGMAP_MAX_BYTES} a ConfigMap can hold: split them (see docs/deployment.md)`);
+  return shardRuleFiles(files);
+}
+
+/**
+ * Contiguous runs of keys (the loader reads the projected directory in name order, whichever
+ * ConfigMap a file came from), each about a quarter of the bytes. Throws when one would pass
+ * the ConfigMap limit or be empty.
+ */
+export function shardRuleFiles(files: ReadonlyArray<{ key: string; bytes: number }>): string[][] {
+  const total = files.reduce((n, f) => n + f.bytes, 0);
+  const target = total / RULES_SHARDS;
+  const shards: string[][] = Array.from({ length: RULES_SHARDS }, () => []);
+  let shard = 0;
+  let sum = 0;
+  for (const f of files) {
+    // Move on once this shard holds its share (the last takes the rest).
+    if (sum + f.bytes / 2 > target * (shard + 1) && shard < RULES_SHARDS - 1) shard++;
+    shards[shard]!.push(f.key);
+    sum += f.bytes;
   }
-  return keys;
+  shards.forEach((keys, i) => {
+    const bytes = files.filter((f) => keys.includes(f.key)).reduce((n, f) => n + f.bytes, 0);
+    if (keys.length === 0) throw new Error(`${rulesShardName(i)} would be empty: fewer rule files than ${RULES_SHARDS}`);
+    if (bytes > CONFIGMAP_MAX_BYTES) {
+      throw new Error(`${rulesShardName(i)} would take ${bytes} bytes, over the ${CONFIGMAP_MAX_BYTES} a ConfigMap can hold: raise RULES_SHARDS (scripts/k8s/generated-files.ts) and the projected sources in k8s/base/deployment.yaml`);
+    }
+  });
+  return shards;
 }
 
 function prometheusRule(root: string): string {
@@ -99,7 +129,7 @@ function dashboardConfigMap(root: string): string {
   return HEADER + stringify(doc, { lineWidth: 0 });
 }
 
-function kustomization(ruleKeys: readonly string[]): string {
+function kustomization(shards: readonly string[][]): string {
   const doc = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
@@ -109,7 +139,7 @@ function kustomization(ruleKeys: readonly string[]): string {
     // the consumer group once per pod. Global to this file, which generates nothing else: a
     // per-generator `options:` would be neater but kustomize v2.0.3 (kubectl 1.20) rejects it.
     generatorOptions: { disableNameSuffixHash: true },
-    configMapGenerator: [{ name: RULES_CONFIGMAP, files: ruleKeys.map((k) => `${RULES_SUBDIR}/${k}`) }],
+    configMapGenerator: shards.map((keys, i) => ({ name: rulesShardName(i), files: keys.map((k) => `${RULES_SUBDIR}/${k}`) })),
   };
   return HEADER + stringify(doc, { lineWidth: 0 });
 }

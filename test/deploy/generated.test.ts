@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { drift, main } from '../../scripts/k8s/generate.js';
-import { configMapKey, generatedFiles, GENERATED_DIR } from '../../scripts/k8s/generated-files.js';
+import { CONFIGMAP_MAX_BYTES, configMapKey, generatedFiles, GENERATED_DIR, RULES_SHARDS, shardRuleFiles } from '../../scripts/k8s/generated-files.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,6 +19,28 @@ describe('k8s/base/generated', () => {
     const files = [...(await generatedFiles(ROOT)).keys()].filter((f) => f.startsWith(`${GENERATED_DIR}/rules/`));
     expect(files).toContain(`${GENERATED_DIR}/rules/java__hikaricp-connection-not-available.json`);
     expect(files.some((f) => f.includes('schema'))).toBe(false);
+  });
+});
+
+describe('shardRuleFiles', () => {
+  const files = (sizes: number[]) => sizes.map((bytes, i) => ({ key: `k${String(i).padStart(3, '0')}.json`, bytes }));
+
+  it('keeps the key order across shards, every key once, in shares of about a quarter', () => {
+    const input = files(Array.from({ length: 200 }, (_, i) => 1000 + ((i * 7919) % 5000)));
+    const shards = shardRuleFiles(input);
+    expect(shards).toHaveLength(RULES_SHARDS);
+    expect(shards.flat()).toEqual(input.map((f) => f.key));
+    const total = input.reduce((n, f) => n + f.bytes, 0);
+    for (const keys of shards) {
+      const bytes = input.filter((f) => keys.includes(f.key)).reduce((n, f) => n + f.bytes, 0);
+      expect(bytes).toBeGreaterThan(total / RULES_SHARDS - 6000);
+      expect(bytes).toBeLessThan(total / RULES_SHARDS + 6000);
+    }
+  });
+
+  it('refuses a KB that does not fit, naming what to raise, and one with too few files', () => {
+    expect(() => shardRuleFiles(files(Array.from({ length: 8 }, () => CONFIGMAP_MAX_BYTES * 0.6)))).toThrow(/over the .* raise RULES_SHARDS/);
+    expect(() => shardRuleFiles(files([10, 10]))).toThrow(/would be empty/);
   });
 });
 

@@ -19,6 +19,7 @@ import { parseTopicSpec } from '../../src/kafka/topic-spec.js';
 import { loadRules } from '../../src/kb/load.js';
 import { kustomize, skipWithoutKubectl, type K8sObject } from './support/kubectl.js';
 import { validateObject } from './support/models.js';
+import { RULES_SHARDS, rulesShardName } from '../../scripts/k8s/generated-files.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (rel: string) => readFileSync(path.join(ROOT, rel), 'utf8');
@@ -149,10 +150,14 @@ for (const { dir, namespace } of KUSTOMIZATIONS) {
     });
 
     it('mounts the generated rules ConfigMap where FAULTLINE_RULES points, updated in place and watched', () => {
-      const volume = pod.volumes?.find((v) => v.configMap !== undefined);
-      // A fixed name: a rules change updates the mounted files (no rollout) and the worker reloads them.
-      expect(volume?.configMap?.name).toBe('faultline-rules');
-      expect(all<IConfigMap>(objects, 'ConfigMap').map((c) => c.metadata.name)).toContain('faultline-rules');
+      const volume = pod.volumes?.find((v) => v.name === 'rules');
+      // Fixed names: a rules change updates the mounted files (no rollout) and the worker reloads
+      // them. Every shard the generator writes is projected, and nothing else.
+      const projected = (volume?.projected?.sources ?? []).map((src) => src.configMap?.name);
+      const shards = Array.from({ length: RULES_SHARDS }, (_, i) => rulesShardName(i));
+      expect(projected).toEqual(shards);
+      const maps = all<IConfigMap>(objects, 'ConfigMap').map((c) => c.metadata.name);
+      for (const name of shards) expect(maps).toContain(name);
       const mount = container.volumeMounts?.find((m) => m.name === volume?.name);
       expect(mount).toMatchObject({ mountPath: envValue(container, 'FAULTLINE_RULES'), readOnly: true });
       // The kubelet never updates a subPath mount: the whole volume must be mounted.
@@ -283,9 +288,15 @@ for (const { dir, namespace } of KUSTOMIZATIONS) {
       afterAll(() => rmSync(flatDir, { recursive: true, force: true }));
 
       it('yields every rule of rules/, in the same order, with no new problem', async () => {
-        const rulesMap = all<IConfigMap>(objects, 'ConfigMap').find((c) => c.metadata.name === 'faultline-rules');
+        // The projected volume: every shard's keys in one directory.
+        const shards = all<IConfigMap>(objects, 'ConfigMap').filter((c) => c.metadata.name.startsWith('faultline-rules-'));
+        expect(shards).toHaveLength(RULES_SHARDS);
         flatDir = mkdtempSync(path.join(tmpdir(), 'faultline-rules-cm-'));
-        for (const [key, text] of Object.entries(rulesMap?.data ?? {})) writeFileSync(path.join(flatDir, key), text);
+        for (const map of shards) {
+          const bytes = Object.entries(map.data ?? {}).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v), 0);
+          expect(bytes, map.metadata.name).toBeLessThanOrEqual(1024 * 1024);
+          for (const [key, text] of Object.entries(map.data ?? {})) writeFileSync(path.join(flatDir, key), text);
+        }
         const [fromMap, fromTree] = await Promise.all([loadRules([flatDir]), loadRules([path.join(ROOT, 'rules')])]);
         expect(fromMap.problems.map((p) => p.ruleId)).toEqual(fromTree.problems.map((p) => p.ruleId));
         expect(fromTree.rules.length).toBeGreaterThan(0);
