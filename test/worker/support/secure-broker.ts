@@ -69,18 +69,28 @@ export async function acquireSecureBroker(env: NodeJS.ProcessEnv = process.env):
   };
 }
 
-/** kcat over the SASL_SSL listener with PLAIN (see the test file for why not SCRAM). */
-export function kcatSaslPlain(b: SecureBroker): KcatTarget {
+/**
+ * kcat over the SASL_SSL listener. SCRAM only where Debian's kcat can log in with it (Kafka 3.x):
+ * its librdkafka 2.0.2 repeats the client nonce in the SCRAM client-final message (fixed in
+ * librdkafka 2.6.1, #4895), which Kafka 3.8.1–3.9 tolerate and Kafka 4.x refuses as invalid
+ * credentials. PLAIN goes over the same listener and TLS.
+ */
+export function kcatSasl(b: SecureBroker, mechanism: 'SCRAM-SHA-512' | 'PLAIN'): KcatTarget {
   return {
     brokers: b.saslSsl,
     settings: {
       'security.protocol': 'SASL_SSL',
-      'sasl.mechanisms': 'PLAIN',
+      'sasl.mechanisms': mechanism,
       'sasl.username': b.user,
       'sasl.password': b.password,
       'ssl.ca.location': b.file('ca.pem'),
     },
   };
+}
+
+/** SCRAM-SHA-512 for kcat where it works (see kcatSasl), else PLAIN. */
+export function kcatScramIfSupported(b: SecureBroker): KcatTarget {
+  return kcatSasl(b, b.version.startsWith('3.') ? 'SCRAM-SHA-512' : 'PLAIN');
 }
 
 /** kcat over the mutual-TLS listener with the CA-signed client certificate. */
