@@ -2,7 +2,9 @@
 # Installs the system tools that dev, tests and CI need beyond Node: a JDK + Maven (scripts/kafka
 # assembles and runs a real Kafka broker from Maven Central), kcat (tests drive Kafka from outside
 # the Node process), Prometheus and promtool (check the shipped alerting rules; the paging test and
-# the demo run the server), Alertmanager and amtool (the paging test, the demo, the shipped config).
+# the demo run the server), Alertmanager and amtool (the paging test, the demo, the shipped config),
+# openssl (KAFKA_SECURE=1 makes the secured broker's CA and certificates with it; Debian's slim
+# images lack the binary).
 # Idempotent: when every tool is already on PATH it does nothing, not even `apt-get update`.
 set -euo pipefail
 
@@ -18,9 +20,10 @@ declare -A PACKAGE_OF=(
   [prometheus-alertmanager]=prometheus-alertmanager
   [kubectl]=kubernetes-client
   [rsyslogd]=rsyslog
+  [openssl]=openssl
 )
 
-TOOLS=(java mvn kcat promtool prometheus amtool prometheus-alertmanager kubectl rsyslogd)
+TOOLS=(java mvn kcat promtool prometheus amtool prometheus-alertmanager kubectl rsyslogd openssl)
 missing=()
 for tool in "${TOOLS[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$tool]}")

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import { KafkajsAdmin } from '../kafka/admin.js';
+import { checkKafkaAccess } from '../kafka/access-check.js';
 import { createKafka } from '../kafka/client.js';
 import { KafkajsGroupSource } from '../kafka/group-source.js';
 import { KafkajsSink } from '../kafka/sink.js';
@@ -71,7 +72,8 @@ export interface WorkerHandle {
 
 /**
  * Starts a worker: loads the rules (unless given a bank), connects to Kafka and consumes in the
- * background. Resolves as soon as it runs; a broker that is down is waited for, not fatal.
+ * background. Resolves as soon as it runs; a broker that is down is waited for, not fatal, but
+ * credentials or certificates the broker refuses reject with a KafkaSetupError.
  */
 export async function runWorker(config: Config, deps: WorkerDeps): Promise<WorkerHandle> {
   const logger = deps.logger;
@@ -89,6 +91,14 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
   });
   const banks = rules.banks;
 
+  // Credentials and certificates are checked once, before anything consumes: those errors stop
+  // start-up with one line (a retry would not fix them), a broker that is down does not.
+  try {
+    await checkKafkaAccess(config);
+  } catch (err) {
+    rules.close();
+    throw err;
+  }
   const kafka = createKafka(config, kafkaLogToPino(logger), kafkaVerbosity(logger));
   const worker = new Worker(
     {

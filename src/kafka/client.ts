@@ -43,6 +43,11 @@ export function createKafka(conn: KafkaConnection, log: KafkaLog, verbosity: Kaf
   // unreadable batch stalling its partition only (./fetch-guard.ts), before any fetch.
   registerCodecs();
   installFetchGuard();
+  return new Kafka(kafkaConfig(conn, log, verbosity));
+}
+
+/** The kafkajs settings of a connection: brokers, timeouts, logging, TLS and SASL. */
+export function kafkaConfig(conn: KafkaConnection, log: KafkaLog, verbosity: KafkaLogLevel): KafkaConfig {
   const config: KafkaConfig = {
     brokers: conn.brokers,
     clientId: conn.clientId,
@@ -59,7 +64,7 @@ export function createKafka(conn: KafkaConnection, log: KafkaLog, verbosity: Kaf
   if (ssl !== undefined) config.ssl = ssl;
   const sasl = saslOptions(conn);
   if (sasl !== undefined) config.sasl = sasl;
-  return new Kafka(config);
+  return config;
 }
 
 export function tlsOptions(conn: KafkaConnection): ConnectionOptions | boolean | undefined {

@@ -238,6 +238,10 @@ start_locked() {
     running=$(cat "$VERSION_FILE" 2>/dev/null || echo '?')
     [[ $running == "$KAFKA_RESOLVED_VERSION" ]] ||
       die "Kafka $running is already running on $KAFKA_BOOTSTRAP (pid $pid); stop it first: KAFKA_PORT=$KAFKA_PORT $0 stop"
+    # A test that asks for the secured listeners must not get a plaintext-only broker (or the
+    # reverse) just because one already runs on the port.
+    [[ $(cat "$SECURITY_FILE" 2>/dev/null || echo plaintext) == "$(security_mode)" ]] ||
+      die "the broker on $KAFKA_BOOTSTRAP (pid $pid) runs with other security settings than KAFKA_SECURE=$KAFKA_SECURE asks for; stop it first: KAFKA_PORT=$KAFKA_PORT $0 stop"
     if [[ $owner == manual ]]; then echo manual >"$OWNER_FILE"; fi
     wait_ready "$pid"
     echo "kafka: Kafka $KAFKA_RESOLVED_VERSION already running on $KAFKA_BOOTSTRAP (pid $pid)"

@@ -14,6 +14,15 @@ export interface RawMessage {
   offset: number;
 }
 
+/**
+ * Another broker than the run's shared one, or a secured listener of it: bootstrap address and
+ * librdkafka settings (`-X security.protocol=…`).
+ */
+export interface KcatTarget {
+  brokers: string;
+  settings?: Readonly<Record<string, string>>;
+}
+
 export interface RawProduce {
   key: string;
   value: Buffer;
@@ -28,6 +37,7 @@ export async function kcatProduceRaw(
   messages: readonly RawProduce[],
   timeoutMs = 120_000,
   compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd' = 'none',
+  target?: KcatTarget,
 ): Promise<void> {
   const parts: Buffer[] = [];
   for (const m of messages) {
@@ -35,14 +45,14 @@ export async function kcatProduceRaw(
   }
   // Small record batches: the worker then sees many batches per partition, as with live traffic.
   const args = ['-P', '-t', topic, '-D', '\\x1e', '-K', '\\x1f', '-X', 'topic.partitioner=murmur2_random', '-X', 'acks=all', '-X', 'batch.num.messages=100', '-z', compression];
-  const { stderr } = await runKcat(args, Buffer.concat(parts), timeoutMs);
+  const { stderr } = await runKcat(args, Buffer.concat(parts), timeoutMs, target);
   if (/Delivery failed|ERROR/.test(stderr.toString())) throw new Error(`kcat produce to ${topic} failed: ${stderr.toString().trim()}`);
 }
 
 /** Every message of a topic, byte for byte, read with `kcat -C -e` (to the end of each partition). */
-export async function kcatConsumeRaw(topic: string, timeoutMs = 120_000): Promise<RawMessage[]> {
+export async function kcatConsumeRaw(topic: string, timeoutMs = 120_000, target?: KcatTarget): Promise<RawMessage[]> {
   const args = ['-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p %o %K %S\n%k%s'];
-  const { stdout } = await runKcat(args, Buffer.alloc(0), timeoutMs);
+  const { stdout } = await runKcat(args, Buffer.alloc(0), timeoutMs, target);
   const out: RawMessage[] = [];
   let at = 0;
   while (at < stdout.length) {
@@ -68,8 +78,8 @@ export interface JsonMessage {
 }
 
 /** Every message of a topic with its headers, read with `kcat -C -e -J`. */
-export async function kcatConsumeJson(topic: string, timeoutMs = 120_000): Promise<JsonMessage[]> {
-  const { stdout } = await runKcat(['-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-J'], Buffer.alloc(0), timeoutMs);
+export async function kcatConsumeJson(topic: string, timeoutMs = 120_000, target?: KcatTarget): Promise<JsonMessage[]> {
+  const { stdout } = await runKcat(['-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-J'], Buffer.alloc(0), timeoutMs, target);
   return stdout
     .toString('utf8')
     .split('\n')
@@ -83,9 +93,10 @@ export async function kcatConsumeJson(topic: string, timeoutMs = 120_000): Promi
     });
 }
 
-function runKcat(args: string[], input: Buffer, timeoutMs: number): Promise<{ stdout: Buffer; stderr: Buffer }> {
+function runKcat(args: string[], input: Buffer, timeoutMs: number, target?: KcatTarget): Promise<{ stdout: Buffer; stderr: Buffer }> {
+  const settings = Object.entries(target?.settings ?? {}).flatMap(([k, v]) => ['-X', `${k}=${v}`]);
   return new Promise((resolve, reject) => {
-    const child = spawn('kcat', ['-b', brokerList().join(','), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('kcat', ['-b', target?.brokers ?? brokerList().join(','), ...settings, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
