@@ -14,6 +14,9 @@ import { kafkaLogToPino, kafkaVerbosity } from '../worker/kafka-log.js';
 import { openLiveRules } from '../ruleset/live-rules.js';
 import type { ProcessorFactory } from '../worker/record-outcome.js';
 import { Worker } from '../worker/worker.js';
+import { handOverEarlyStop } from './early-stop.js';
+import { openPoisonGuard } from '../worker/open-poison-guard.js';
+import { withTestCrash } from '../worker/test-crash.js';
 
 /**
  * Knobs that are not settings an operator should need; tests and the benchmark turn them (in
@@ -89,6 +92,7 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
   });
   const banks = rules.banks;
 
+  const guard = openPoisonGuard(config, logger);
   const kafka = createKafka(config, kafkaLogToPino(logger), kafkaVerbosity(logger));
   const worker = new Worker(
     {
@@ -118,7 +122,13 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
       sink: new KafkajsSink(kafka, { compression: resolveOutputCompression(config.outputCompression) }),
       admin: new KafkajsAdmin(kafka),
     },
-    { logger, observer, banks, processorFor: deps.processorFor ?? coreProcessorFor(config) },
+    {
+      logger,
+      observer,
+      banks,
+      processorFor: withTestCrash(deps.processorFor ?? coreProcessorFor(config)),
+      ...(guard === undefined ? {} : { guard }),
+    },
   );
   worker.start();
   rules.watch();
@@ -188,6 +198,7 @@ export async function workerMain(config: Config, deps: WorkerMainDeps): Promise<
   process.on('SIGTERM', onStop);
   process.on('SIGINT', onStop);
   process.on('SIGHUP', onReload);
+  handOverEarlyStop();
 
   try {
     handle = await runWorker(config, deps);
