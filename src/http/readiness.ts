@@ -92,6 +92,8 @@ export class Readiness {
   }
 
   brokerConnection(up: boolean): void {
+    // Reachable again after a crash: the consumer is now waiting to re-join, not restarting.
+    if (up) this.stoppedReason = undefined;
     if (up) this.brokerDownSince = undefined;
     else this.brokerDownSince ??= this.now();
   }
@@ -110,8 +112,10 @@ export class Readiness {
     if (!this.joined) {
       if (this.stoppedReason !== undefined) {
         reasons.push(`consumer stopped (${this.stoppedReason}): restarting, then re-joining its group${this.rejoinNote()}`);
+      } else if (this.everJoined) {
+        reasons.push(`consumer is re-joining its group${this.rejoinNote()}`);
       } else {
-        reasons.push(`consumer has not joined its group${this.everJoined ? this.rejoinNote() : ''}`);
+        reasons.push('consumer has not joined its group');
       }
     }
     if (this.rebalancing) reasons.push(`consumer group is rebalancing: re-joining${this.rejoinNote()}`);
@@ -132,8 +136,9 @@ export class Readiness {
   }
 
   private rejoinNote(): string {
-    const upTo = this.sessionTimeoutMs === undefined ? '' : ` (up to ${Math.round(this.sessionTimeoutMs / 1000)}s)`;
-    return `; after a broker restart the join waits for the broker to expire the old member's session${upTo}`;
+    // Not "; ": that separates the reasons in the /readyz body.
+    const upTo = this.sessionTimeoutMs === undefined ? '' : `, up to ${Math.round(this.sessionTimeoutMs / 1000)}s`;
+    return ` (after a broker restart the join waits for the broker to expire the old member's session${upTo})`;
   }
 
   get memberOfGroup(): boolean {
