@@ -171,6 +171,9 @@ export async function workerMain(config: Config, deps: WorkerMainDeps): Promise<
       return;
     }
     stopping = true;
+    if (handle === undefined) {
+      logger.info({ event: 'shutdown', reason: signal, phase: 'start-up' }, `${signal} during start-up: nothing consumed yet, stopping`);
+    }
     const grace = setTimeout(() => {
       logger.error(
         { event: 'shutdown-timeout', graceMs: config.shutdownGraceMs },
