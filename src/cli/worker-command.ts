@@ -3,7 +3,7 @@ import { startOps } from '../http/ops.js';
 import { parseTopicSpec, TopicSpecError } from '../kafka/topic-spec.js';
 import { createLogger } from '../log.js';
 import { coreProcessorFor } from '../worker/core-processor.js';
-import { DEFAULT_TUNING, workerMain } from './worker.js';
+import { workerMain } from './worker.js';
 
 /**
  * `faultline worker` as the CLI runs it: the metrics/health server first (a taken port is a
@@ -31,7 +31,8 @@ export async function runWorkerCommand(config: Config): Promise<void> {
       serviceLabelLimit: config.serviceLabelLimit,
       brokerDownGraceMs: config.readyBrokerDownMs,
       stallMs: config.readyStallMs,
-      sessionTimeoutMs: config.tuning?.sessionTimeoutMs ?? DEFAULT_TUNING.sessionTimeoutMs,
+      // FAULTLINE_TUNING wins over the setting (as in runWorker).
+      sessionTimeoutMs: config.tuning?.sessionTimeoutMs ?? config.sessionTimeoutMs,
       maxLoopLagMs: config.healthMaxLoopLagMs,
       topics,
       ...(config.unknownTemplates ? { unknownTemplatesMax: config.unknownTemplatesMax } : {}),

@@ -79,7 +79,7 @@ export interface WorkerHandle {
 export async function runWorker(config: Config, deps: WorkerDeps): Promise<WorkerHandle> {
   const logger = deps.logger;
   const observer = deps.observer ?? NOOP_OBSERVER;
-  const tuning: WorkerTuning = { ...DEFAULT_TUNING, ...deps.tuning };
+  const tuning: WorkerTuning = { ...DEFAULT_TUNING, ...sessionSettings(config), ...deps.tuning };
   const topics = parseTopicSpec(config.inputTopics);
   const rules = await openLiveRules({
     dirs: config.rules,
@@ -143,6 +143,17 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
     },
     reload: (trigger) => rules.reload(trigger),
   };
+}
+
+/**
+ * The session timeout setting, and a heartbeat interval that fits in it: the group coordinator
+ * should hear from a member about three times per session, so that one late heartbeat is no
+ * eviction.
+ */
+function sessionSettings(config: Config): Partial<WorkerTuning> {
+  const sessionTimeoutMs = (config as Partial<Config>).sessionTimeoutMs;
+  if (sessionTimeoutMs === undefined) return {};
+  return { sessionTimeoutMs, heartbeatIntervalMs: Math.min(DEFAULT_TUNING.heartbeatIntervalMs, Math.floor(sessionTimeoutMs / 3)) };
 }
 
 export interface WorkerMainDeps extends WorkerDeps {

@@ -40,6 +40,7 @@ export interface Config {
   readyBrokerDownMs: number;
   healthMaxLoopLagMs: number;
   readyStallMs: number;
+  sessionTimeoutMs: number;
   /** Unset: <tmpdir>/faultline (src/worker/inflight-store.ts). */
   stateDir?: string;
   poisonCrashes: number;

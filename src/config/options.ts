@@ -314,6 +314,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: KAFKA,
   },
   {
+    key: 'sessionTimeoutMs',
+    flag: '--session-timeout-ms <ms>',
+    env: 'FAULTLINE_SESSION_TIMEOUT_MS',
+    help: "consumer group session timeout: how long the broker waits for a silent member before it hands its partitions on; after a broker restart the worker's re-join waits up to this long for its old member's session to expire (kafkajs has no static membership). The broker bounds it by group.min/max.session.timeout.ms (6 s-30 min by default)",
+    schema: { type: 'integer', minimum: 6000, maximum: 1800000 },
+    default: 30000,
+    commands: KAFKA,
+  },
+  {
     key: 'readyStallMs',
     flag: '--ready-stall-ms <ms>',
     env: 'FAULTLINE_READY_STALL_MS',
