@@ -30,6 +30,9 @@ export async function runWorkerCommand(config: Config): Promise<void> {
       port: config.metricsPort,
       serviceLabelLimit: config.serviceLabelLimit,
       brokerDownGraceMs: config.readyBrokerDownMs,
+      stallMs: config.readyStallMs,
+      // FAULTLINE_TUNING wins over the setting (as in runWorker).
+      sessionTimeoutMs: config.tuning?.sessionTimeoutMs ?? config.sessionTimeoutMs,
       maxLoopLagMs: config.healthMaxLoopLagMs,
       topics,
       ...(config.unknownTemplates ? { unknownTemplatesMax: config.unknownTemplatesMax } : {}),

@@ -15,6 +15,9 @@ import { kafkaLogToPino, kafkaVerbosity } from '../worker/kafka-log.js';
 import { openLiveRules } from '../ruleset/live-rules.js';
 import type { ProcessorFactory } from '../worker/record-outcome.js';
 import { Worker } from '../worker/worker.js';
+import { handOverEarlyStop } from './early-stop.js';
+import { openPoisonGuard } from '../worker/open-poison-guard.js';
+import { withTestCrash } from '../worker/test-crash.js';
 
 /**
  * Knobs that are not settings an operator should need; tests and the benchmark turn them (in
@@ -78,7 +81,7 @@ export interface WorkerHandle {
 export async function runWorker(config: Config, deps: WorkerDeps): Promise<WorkerHandle> {
   const logger = deps.logger;
   const observer = deps.observer ?? NOOP_OBSERVER;
-  const tuning: WorkerTuning = { ...DEFAULT_TUNING, ...deps.tuning };
+  const tuning: WorkerTuning = { ...DEFAULT_TUNING, ...sessionSettings(config), ...deps.tuning };
   const topics = parseTopicSpec(config.inputTopics);
   const rules = await openLiveRules({
     dirs: config.rules,
@@ -99,6 +102,7 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
     rules.close();
     throw err;
   }
+  const guard = openPoisonGuard(config, logger);
   const kafka = createKafka(config, kafkaLogToPino(logger), kafkaVerbosity(logger));
   const worker = new Worker(
     {
@@ -128,7 +132,13 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
       sink: new KafkajsSink(kafka, { compression: resolveOutputCompression(config.outputCompression) }),
       admin: new KafkajsAdmin(kafka),
     },
-    { logger, observer, banks, processorFor: deps.processorFor ?? coreProcessorFor(config) },
+    {
+      logger,
+      observer,
+      banks,
+      processorFor: withTestCrash(deps.processorFor ?? coreProcessorFor(config)),
+      ...(guard === undefined ? {} : { guard }),
+    },
   );
   worker.start();
   rules.watch();
@@ -143,6 +153,17 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
     },
     reload: (trigger) => rules.reload(trigger),
   };
+}
+
+/**
+ * The session timeout setting, and a heartbeat interval that fits in it: the group coordinator
+ * should hear from a member about three times per session, so that one late heartbeat is no
+ * eviction.
+ */
+function sessionSettings(config: Config): Partial<WorkerTuning> {
+  const sessionTimeoutMs = (config as Partial<Config>).sessionTimeoutMs;
+  if (sessionTimeoutMs === undefined) return {};
+  return { sessionTimeoutMs, heartbeatIntervalMs: Math.min(DEFAULT_TUNING.heartbeatIntervalMs, Math.floor(sessionTimeoutMs / 3)) };
 }
 
 export interface WorkerMainDeps extends WorkerDeps {
@@ -171,6 +192,9 @@ export async function workerMain(config: Config, deps: WorkerMainDeps): Promise<
       return;
     }
     stopping = true;
+    if (handle === undefined) {
+      logger.info({ event: 'shutdown', reason: signal, phase: 'start-up' }, `${signal} during start-up: nothing consumed yet, stopping`);
+    }
     const grace = setTimeout(() => {
       logger.error(
         { event: 'shutdown-timeout', graceMs: config.shutdownGraceMs },
@@ -198,6 +222,7 @@ export async function workerMain(config: Config, deps: WorkerMainDeps): Promise<
   process.on('SIGTERM', onStop);
   process.on('SIGINT', onStop);
   process.on('SIGHUP', onReload);
+  handOverEarlyStop();
 
   try {
     handle = await runWorker(config, deps);

@@ -39,6 +39,11 @@ export interface Config {
   unknownTemplatesMax: number;
   readyBrokerDownMs: number;
   healthMaxLoopLagMs: number;
+  readyStallMs: number;
+  sessionTimeoutMs: number;
+  /** Unset: <tmpdir>/faultline (src/worker/inflight-store.ts). */
+  stateDir?: string;
+  poisonCrashes: number;
   /** Internal worker knobs (see WorkerTuning). */
   tuning?: Record<string, number>;
   /** The demo producer's own settings (src/demo/options.ts): its topic and schedule. */

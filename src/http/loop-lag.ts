@@ -5,6 +5,13 @@ import { performance } from 'node:perf_hooks';
  * every `intervalMs`; how late it fires is the event-loop lag. A loop that is blocked outright
  * cannot answer /healthz at all (the probe times out, which is the right answer); this catches a
  * loop that answers now and then but is mostly busy, e.g. matching in long synchronous stretches.
+ *
+ * How the limit (FAULTLINE_HEALTH_MAX_LOOP_LAG_MS, 5 s) fits the rest: a healthy worker yields
+ * at least every heartbeat interval (~1 s) while it plans a batch, and a rules reload compiles in
+ * one synchronous step of 0.1-0.8 s, so its lag stays well under 5 s even on a loaded node. The
+ * Kubernetes liveness probe (k8s/base/deployment.yaml) waits 6 s for an answer, more than the
+ * limit, so a lag just under it still answers 200, and restarts only after 3 failures 10 s apart:
+ * a stall is a restart within ~30 s, a slow moment is none (docs/deployment.md#health-probes).
  */
 
 export interface LoopLagOptions {

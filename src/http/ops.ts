@@ -25,6 +25,10 @@ export interface OpsOptions {
   serviceLabelLimit: number;
   /** Broker unreachable longer than this: not ready (config readyBrokerDownMs). */
   brokerDownGraceMs: number;
+  /** A member with no fetch, heartbeat or commit answered this long: not ready (config readyStallMs). */
+  stallMs?: number;
+  /** The consumer's session timeout, quoted by /readyz during a rejoin wait. */
+  sessionTimeoutMs?: number;
   /** Event-loop lag above this: unhealthy (config healthMaxLoopLagMs). */
   maxLoopLagMs: number;
   /** Plain (non-pattern) input topics, e.g. parseTopicSpec(config.inputTopics).names: their series exist before the first batch. */
@@ -46,7 +50,11 @@ export interface Ops {
 
 export async function startOps(options: OpsOptions): Promise<Ops> {
   const metrics = createMetrics();
-  const readiness = new Readiness({ brokerDownGraceMs: options.brokerDownGraceMs });
+  const readiness = new Readiness({
+    brokerDownGraceMs: options.brokerDownGraceMs,
+    ...(options.stallMs === undefined ? {} : { stallMs: options.stallMs }),
+    ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
+  });
   const observer = new MetricsObserver({
     metrics,
     readiness,

@@ -120,7 +120,11 @@ export class KafkajsGroupSource implements GroupSource {
         },
       },
     });
-    const { GROUP_JOIN, REBALANCING, CRASH, CONNECT } = consumer.events;
+    const { GROUP_JOIN, REBALANCING, CRASH, CONNECT, FETCH, HEARTBEAT, COMMIT_OFFSETS, START_BATCH_PROCESS } = consumer.events;
+    // Signs of life for readiness: an idle member still gets an empty fetch answer every
+    // maxWaitTime, a busy one heartbeats while it works; none of them comes while the broker is away.
+    const progress = () => this.listener.progress?.();
+    for (const event of [FETCH, HEARTBEAT, COMMIT_OFFSETS, START_BATCH_PROCESS]) consumer.on(event, progress);
     consumer.on(GROUP_JOIN, (e) => {
       this.backoff.reset();
       this.assigned = new Map(Object.entries(e.payload.memberAssignment).map(([topic, partitions]) => [topic, new Set(partitions)]));

@@ -57,6 +57,8 @@ export interface SourceListener {
   /** The consumer stopped on an error; `restarting` says whether it will start again by itself. */
   crashed(error: Error, restarting: boolean): void;
   connected(): void;
+  /** A fetch was answered (even empty), a heartbeat or a commit went through. Often: keep it cheap. */
+  progress?(): void;
   /** A batch of this partition cannot be read: the partition is paused, the others go on. */
   partitionStalled(batch: UnreadableBatch): void;
 }

@@ -21,7 +21,7 @@ import { ServiceLabels, UNKNOWN_SERVICE } from './service-label.js';
  */
 
 /** The only values the reason/issue labels take: anything else in a report is counted as `other`. */
-const DEAD_LETTER_REASONS = ['too-large', 'binary', 'invalid-utf8', 'invalid-otlp', 'processing-error'] as const satisfies readonly DeadLetterReason[];
+const DEAD_LETTER_REASONS = ['too-large', 'binary', 'invalid-utf8', 'invalid-otlp', 'processing-error', 'crashed-worker'] as const satisfies readonly DeadLetterReason[];
 
 export interface MetricsObserverOptions {
   metrics: FaultlineMetrics;
@@ -198,6 +198,17 @@ export class MetricsObserver implements PipelineObserver {
     this.joined = true;
     this.m.groupJoined.set(1);
     this.readiness?.groupJoined();
+  }
+
+  consumerStopped(reason: string): void {
+    this.joined = false;
+    this.m.groupJoined.set(0);
+    this.m.assignedPartitions.set(0);
+    this.readiness?.consumerStopped(reason);
+  }
+
+  consumerProgress(): void {
+    this.readiness?.consumerProgress();
   }
 
   commitFailed(_error: Error): void {

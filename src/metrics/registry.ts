@@ -127,7 +127,7 @@ export function createMetrics(options: MetricsOptions = {}) {
     }),
     assignedPartitions: new Gauge({ name: 'faultline_assigned_partitions', help: 'Partitions currently assigned to this worker.', registers }),
     commitFailures: new Counter({ name: 'faultline_commit_failures_total', help: 'Offset commits that failed.', registers }),
-    groupJoined: new Gauge({ name: 'faultline_consumer_group_joined', help: '1 while the consumer is a member of its group with an assignment, 0 before joining and during a rebalance.', registers }),
+    groupJoined: new Gauge({ name: 'faultline_consumer_group_joined', help: '1 while the consumer is a member of its group with an assignment, 0 before joining, during a rebalance and while it restarts after a failure (broker down).', registers }),
     partitionStalled: new Gauge({
       name: 'faultline_partition_stalled',
       help: '1 while a partition is paused on a record batch this worker cannot read (reason: unsupported_codec, decompression_failed, corrupt_batch, unknown_format).',

@@ -21,7 +21,9 @@ export type DeadLetterReason =
   | 'invalid-utf8'
   /** Read as OTLP (by FAULTLINE_INPUT_ENCODING or its content type) but not a valid logs export request. */
   | 'invalid-otlp'
-  | 'processing-error';
+  | 'processing-error'
+  /** The worker died with this record in hand several times in a row (src/worker/poison-guard.ts). */
+  | 'crashed-worker';
 
 export interface BatchReport {
   topic: string;
@@ -68,6 +70,13 @@ export interface PipelineObserver {
   commitFailed(error: Error): void;
   /** The broker became reachable / unreachable (for readiness). */
   brokerConnection(up: boolean): void;
+  /**
+   * The consumer crashed and is restarting: no longer a member of its group until it joins again
+   * (optional: observers that do not track membership may leave it out).
+   */
+  consumerStopped?(reason: string): void;
+  /** A fetch answered (even empty), a heartbeat or a commit went through: the consumer consumes. */
+  consumerProgress?(): void;
   /** Every partition currently paused on a batch it cannot read (all of them, on each change). */
   partitionStalls(stalls: readonly UnreadableBatch[]): void;
 }

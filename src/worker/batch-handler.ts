@@ -4,6 +4,7 @@ import type { BatchReport, PipelineObserver } from '../pipeline/observer.js';
 import type { BankHolder } from '../ruleset/bank-holder.js';
 import { BatchPlan, type PlanSettings } from './batch-plan.js';
 import type { DeadLetterInfo } from './dead-letter.js';
+import type { InFlight, PoisonGuard } from './poison-guard.js';
 import type { RateLimitedLog } from './rate-limited-log.js';
 import type { ProcessorFactory } from './record-outcome.js';
 
@@ -19,6 +20,8 @@ export interface BatchHandlerDeps {
   onCommitted?: (report: BatchReport) => void;
   /** How often to tell the group coordinator we are alive while planning a long batch. */
   heartbeatIntervalMs?: number;
+  /** Remembers the batch in hand across deaths of the process (absent: guard off). */
+  guard?: PoisonGuard;
 }
 
 /** Records planned between looks at the clock, the group state and shutdown. */
@@ -38,16 +41,32 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     const records = batch.records;
     if (records.length === 0) return;
 
+    const first = records[0] as InBatch['records'][number];
+    const inFlight = deps.guard?.begin(batch.topic, batch.partition, first.offset, (records[records.length - 1] ?? first).offset);
+    let committed: string | undefined;
+    try {
+      committed = await handle(batch, control, received, inFlight);
+    } finally {
+      inFlight?.end(committed);
+    }
+  };
+
+  /** The batch's work; resolves with the offset committed through, if any. */
+  async function handle(batch: InBatch, control: BatchControl, received: number, inFlight: InFlight | undefined): Promise<string | undefined> {
+    const records = batch.records;
     const lease = deps.banks.acquire();
     let plan: BatchPlan;
     try {
       plan = new BatchPlan(batch.topic, batch.partition, deps.settings, deps.processorFor(lease.bank));
       let lastBeat = received;
       for (let i = 0; i < records.length; i++) {
-        plan.add(records[i] as InBatch['records'][number]);
+        const record = records[i] as InBatch['records'][number];
+        const crashed = inFlight?.careful === true ? inFlight.next(record.offset) : undefined;
+        if (crashed === undefined) plan.add(record);
+        else plan.refuse(record, 'crashed-worker', crashed);
         if (i % CHECK_EVERY !== CHECK_EVERY - 1) continue;
         // A seek moved this partition: what we planned is for offsets no longer wanted.
-        if (control.isStale()) return;
+        if (control.isStale()) return undefined;
         // Shutting down: write and commit the part done rather than the whole batch.
         if (!control.isRunning()) break;
         const now = performance.now();
@@ -61,7 +80,8 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
       lease.release();
     }
 
-    if (control.isStale() || plan.lastOffset === undefined) return;
+    if (control.isStale() || plan.lastOffset === undefined) return undefined;
+    inFlight?.writing();
     if (plan.writes.length > 0) await deps.sink.send(plan.writes);
     try {
       await control.commit(plan.lastOffset);
@@ -88,5 +108,6 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
       deps.deadLetterWarnings.note(reason, sample, plan.deadLettered[reason] ?? 1);
     }
     deps.onCommitted?.(report);
-  };
+    return plan.lastOffset;
+  }
 }

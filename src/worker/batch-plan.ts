@@ -79,6 +79,14 @@ export class BatchPlan {
     if (failure !== undefined) this.deadLetter(record, failure.reason, `record ${failure.index} of the message: ${failure.error}`);
   }
 
+  /** Dead-letters a record without processing it (the poison-pill guard's verdict). */
+  refuse(record: InRecord, reason: DeadLetterReason, error: string): void {
+    this.records++;
+    this.bytes += record.value?.length ?? 0;
+    this.lastOffset = record.offset;
+    this.deadLetter(record, reason, error);
+  }
+
   /** Counts one decoded record and queues its tagged event; says why when it cannot be written. */
   private emit(record: InRecord, outcome: BatchRecordOutcome): { reason: DeadLetterReason; error: string } | undefined {
     const event = outcome.kind === 'matched' || this.settings.emit === 'all' ? outcome.event : undefined;

@@ -9,6 +9,7 @@ import { createBatchHandler } from './batch-handler.js';
 import type { PlanSettings } from './batch-plan.js';
 import { ConnectionState } from './connection-state.js';
 import type { DeadLetterInfo } from './dead-letter.js';
+import type { PoisonGuard } from './poison-guard.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import type { ProcessorFactory } from './record-outcome.js';
 
@@ -35,6 +36,8 @@ export interface WorkerDeps {
   observer: PipelineObserver;
   banks: BankHolder;
   processorFor: ProcessorFactory;
+  /** The poison-pill guard (absent: off). */
+  guard?: PoisonGuard;
 }
 
 /**
@@ -104,11 +107,13 @@ export class Worker {
       // A client that cannot read what the broker sent is not a broker outage. The fetch guard
       // keeps such errors out of the fetch path; this covers any that still get through.
       if (!isReadError(error)) this.connection.unreachable(error.message);
+      this.deps.observer.consumerStopped?.(error.message);
       const fields = { event: 'consumer-crash', error: error.message, kind: error.name, restarting };
       if (restarting) this.deps.logger.warn(fields, `consumer failed (${error.message}): restarting with backoff`);
       else this.deps.logger.error(fields, `consumer failed (${error.message})`);
     },
     connected: () => this.connection.reachable(),
+    progress: () => this.deps.observer.consumerProgress?.(),
     partitionStalled: (batch) => {
       const key = `${batch.topic}:${batch.partition}`;
       const known = this.stalls.get(key);
@@ -160,6 +165,7 @@ export class Worker {
         }
       },
       heartbeatIntervalMs: this.settings.heartbeatIntervalMs ?? 1000,
+      ...(this.deps.guard === undefined ? {} : { guard: this.deps.guard }),
     });
     this.deps.logger.info(
       {
@@ -203,6 +209,8 @@ export class Worker {
     await this.source.stop().catch((err: unknown) => this.logStopError('consumer', err));
     await pending.catch(() => undefined);
     await this.source.stop().catch((err: unknown) => this.logStopError('consumer', err));
+    // Nothing in hand any more, and this was no crash: the next start owes no record anything.
+    this.deps.guard?.clear();
     await this.parts.sink.disconnect().catch((err: unknown) => this.logStopError('producer', err));
     await this.parts.admin.disconnect().catch((err: unknown) => this.logStopError('admin', err));
     this.deadLetterWarnings.flush(true);

@@ -130,6 +130,24 @@ for (const { dir, namespace } of KUSTOMIZATIONS) {
       expect(ingressPorts).toEqual(['metrics']);
     });
 
+    it('times the liveness probe to the event-loop lag check: a stall restarts the pod, a busy loop does not', () => {
+      const probe = container.livenessProbe;
+      const maxLagMs = Number(envValue(container, 'FAULTLINE_HEALTH_MAX_LOOP_LAG_MS') ?? optionDefault('FAULTLINE_HEALTH_MAX_LOOP_LAG_MS'));
+      // A loop lagging just under the limit must still answer before the probe gives up.
+      expect((probe?.timeoutSeconds ?? 1) * 1000).toBeGreaterThan(maxLagMs);
+      // Several failed probes in a row, not one slow moment, before a restart.
+      expect(probe?.failureThreshold ?? 3).toBeGreaterThanOrEqual(3);
+      expect((probe?.periodSeconds ?? 10) * (probe?.failureThreshold ?? 3)).toBeGreaterThanOrEqual(30);
+    });
+
+    it('keeps the poison-pill marker on a volume that outlives a container restart', () => {
+      const dir = envValue(container, 'FAULTLINE_STATE_DIR');
+      expect(dir).toBeDefined();
+      const mount = (container.volumeMounts ?? []).find((m) => dir === m.mountPath || dir?.startsWith(`${m.mountPath}/`) === true);
+      expect(mount, `a volume mounted at or above ${dir}`).toBeDefined();
+      expect(pod.volumes?.find((v) => v.name === mount?.name)?.emptyDir).toBeDefined();
+    });
+
     it('gives the scrape job the name the alert rules and the dashboard expect ("faultline")', () => {
       const monitor = one<IPodMonitor>(objects, 'PodMonitor');
       const jobLabel = monitor.spec.jobLabel;

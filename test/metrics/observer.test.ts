@@ -62,6 +62,7 @@ describe('MetricsObserver: series at start-up', () => {
     expect(seriesOf(e, 'faultline_records_consumed_total')).toEqual({ 'topic=logs.app': 0 });
     expect(Object.keys(seriesOf(e, 'faultline_records_dead_lettered_total')).sort()).toEqual([
       'reason=binary,topic=logs.app',
+      'reason=crashed-worker,topic=logs.app',
       'reason=invalid-otlp,topic=logs.app',
       'reason=invalid-utf8,topic=logs.app',
       'reason=processing-error,topic=logs.app',
