@@ -33,6 +33,16 @@ const say = (line: string) => screen.say(line);
 const OUTPUT_TOPIC = 'faultline.matches';
 const SHOWN_EVENTS = 8;
 const SHOWN_NOTIFICATIONS = 4;
+const SHOWN_ALERTS = 10;
+
+/** Firing first, then pending; past SHOWN_ALERTS one line says how many more, so the block fits a terminal. */
+function shownAlerts(lines: readonly string[]): string[] {
+  const ordered = [...lines.filter((l) => l.startsWith('FIRING')), ...lines.filter((l) => !l.startsWith('FIRING'))];
+  if (ordered.length <= SHOWN_ALERTS) return ordered;
+  const rest = ordered.slice(SHOWN_ALERTS - 1);
+  const firing = rest.filter((l) => l.startsWith('FIRING')).length;
+  return [...ordered.slice(0, SHOWN_ALERTS - 1), `… ${rest.length} more (${firing} firing, ${rest.length - firing} pending)`];
+}
 
 async function readCounts(url: string): Promise<DemoCounts | undefined> {
   try {
@@ -174,7 +184,7 @@ async function main(args: RunArgs): Promise<number> {
           ? [HOW_TO_GET_ALERTING]
           : [
               'alerts (Prometheus, shipped rules):',
-              ...(alertsText.length === 0 ? ['  none pending or firing'] : alertsText.map((l) => `  ${l}`)),
+              ...(alertsText.length === 0 ? ['  none pending or firing'] : shownAlerts(alertsText).map((l) => `  ${l}`)),
               'what Alertmanager sent:',
               ...(notices.length === 0 ? ['  nothing yet'] : notices.map((l) => `  ${l}`)),
             ]),

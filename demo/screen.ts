@@ -21,7 +21,11 @@ export class Screen {
     if (!this.tty) return;
     const width = Math.max(20, (this.out.columns ?? 120) - 1);
     this.clear();
-    const cut = lines.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
+    // A block taller than the terminal scrolls, and the cursor cannot move back over what left
+    // the screen: keep it one line short of the height.
+    const rows = Math.max(3, (this.out.rows ?? 1000) - 1);
+    const fitted = lines.length > rows ? [...lines.slice(0, rows - 1), `… ${lines.length - rows + 1} more lines (a taller terminal shows them)`] : lines;
+    const cut = fitted.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
     this.out.write(cut.map((l) => `${l}\n`).join(''));
     this.drawn = cut.length;
   }

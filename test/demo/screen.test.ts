@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Screen } from '../../demo/screen.js';
 
 /** A stand-in for process.stdout that records what was written. */
-function output(tty: boolean, columns = 40): NodeJS.WriteStream & { text: string } {
-  const out = { text: '', isTTY: tty, columns, write: (s: string) => ((out.text += s), true) };
+function output(tty: boolean, columns = 40, rows = 50): NodeJS.WriteStream & { text: string } {
+  const out = { text: '', isTTY: tty, columns, rows, write: (s: string) => ((out.text += s), true) };
   return out as unknown as NodeJS.WriteStream & { text: string };
 }
 
@@ -29,6 +29,12 @@ describe('demo screen', () => {
     const out = output(true, 21);
     new Screen(out).draw(['x'.repeat(50)]);
     expect(out.text).toBe(`${'x'.repeat(19)}…\n`);
+  });
+
+  it('keeps the block one line shorter than the terminal, saying how many lines it left out', () => {
+    const out = output(true, 80, 6);
+    new Screen(out).draw(['1', '2', '3', '4', '5', '6', '7', '8']);
+    expect(out.text).toBe('1\n2\n3\n4\n… 4 more lines (a taller terminal shows them)\n');
   });
 
   it('off a TTY never redraws: only lines that stay are written, without escape codes', () => {
