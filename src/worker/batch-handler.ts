@@ -1,8 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { BatchControl, BatchHandler, InBatch, Sink } from '../kafka/types.js';
 import type { BatchReport, PipelineObserver } from '../pipeline/observer.js';
+import type { MatcherBank } from '../match/types.js';
+import { isPooled } from '../pool/pooled-bank.js';
 import type { BankHolder } from '../ruleset/bank-holder.js';
 import { BatchPlan, type PlanSettings } from './batch-plan.js';
+import { planOnPool } from './pool-plan.js';
 import type { DeadLetterInfo } from './dead-letter.js';
 import type { RateLimitedLog } from './rate-limited-log.js';
 import type { ProcessorFactory } from './record-outcome.js';
@@ -39,28 +42,19 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     if (records.length === 0) return;
 
     const lease = deps.banks.acquire();
-    let plan: BatchPlan;
+    let plan: BatchPlan | undefined;
     try {
-      plan = new BatchPlan(batch.topic, batch.partition, deps.settings, deps.processorFor(lease.bank));
-      let lastBeat = received;
-      for (let i = 0; i < records.length; i++) {
-        plan.add(records[i] as InBatch['records'][number]);
-        if (i % CHECK_EVERY !== CHECK_EVERY - 1) continue;
-        // A seek moved this partition: what we planned is for offsets no longer wanted.
-        if (control.isStale()) return;
-        // Shutting down: write and commit the part done rather than the whole batch.
-        if (!control.isRunning()) break;
-        const now = performance.now();
-        if (now - lastBeat >= heartbeatIntervalMs) {
-          // Throws when the group rebalances: nothing was written, the next owner redoes it all.
-          await control.heartbeat();
-          lastBeat = now;
-        }
-      }
+      const bank = lease.bank;
+      const split = deps.processorFor.split;
+      plan =
+        isPooled(bank) && split !== undefined
+          ? await planOnPool(batch, control, bank, split(bank), deps.settings, heartbeatIntervalMs)
+          : await planHere(batch, control, bank, deps, heartbeatIntervalMs);
     } finally {
       lease.release();
     }
 
+    if (plan === undefined) return;
     if (control.isStale() || plan.lastOffset === undefined) return;
     if (plan.writes.length > 0) await deps.sink.send(plan.writes);
     try {
@@ -89,4 +83,26 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     }
     deps.onCommitted?.(report);
   };
+}
+
+/** The plan of one batch matched on this thread, record by record. Undefined when stale (a seek). */
+async function planHere(batch: InBatch, control: BatchControl, bank: MatcherBank, deps: BatchHandlerDeps, heartbeatIntervalMs: number): Promise<BatchPlan | undefined> {
+  const records = batch.records;
+  const plan = new BatchPlan(batch.topic, batch.partition, deps.settings, deps.processorFor(bank));
+  let lastBeat = performance.now();
+  for (let i = 0; i < records.length; i++) {
+    plan.add(records[i] as InBatch['records'][number]);
+    if (i % CHECK_EVERY !== CHECK_EVERY - 1) continue;
+    // A seek moved this partition: what we planned is for offsets no longer wanted.
+    if (control.isStale()) return undefined;
+    // Shutting down: write and commit the part done rather than the whole batch.
+    if (!control.isRunning()) break;
+    const now = performance.now();
+    if (now - lastBeat >= heartbeatIntervalMs) {
+      // Throws when the group rebalances: nothing was written, the next owner redoes it all.
+      await control.heartbeat();
+      lastBeat = now;
+    }
+  }
+  return plan;
 }
