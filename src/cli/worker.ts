@@ -124,9 +124,9 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
             fromBeginning: config.fromBeginning,
             sessionTimeoutMs: tuning.sessionTimeoutMs,
             heartbeatIntervalMs: tuning.heartbeatIntervalMs,
-            // With threads, as many partitions' batches in hand as threads to match them (and the
-            // main thread decodes and tags one while the threads match another).
-            partitionsConsumedConcurrently: Math.max(tuning.partitionsConsumedConcurrently, pool === undefined ? 1 : threads),
+            // With threads, enough partitions' batches in hand that the main thread decodes and
+            // tags some while the threads match others: two per thread.
+            partitionsConsumedConcurrently: Math.max(tuning.partitionsConsumedConcurrently, pool === undefined ? 1 : 2 * threads),
             maxBytesPerPartition: tuning.maxBytesPerPartition,
           },
           listener,

@@ -26,6 +26,8 @@ export type FromThread =
   | { type: 'match-failed'; chunk: number; error: string };
 
 const FIELDS = 4;
+/** Most texts match nothing: they share one empty list rather than each getting its own. */
+const NONE = Object.freeze([]) as unknown as RuleMatch[];
 
 /** Per text: its match count, then rule, pattern, start, end of each match. */
 export function packMatches(results: readonly (readonly RuleMatch[])[]): Int32Array {
@@ -50,6 +52,10 @@ export function unpackMatches(packed: Int32Array, texts: number, into: RuleMatch
   let at = 0;
   for (let i = 0; i < texts; i++) {
     const n = packed[at++] ?? 0;
+    if (n === 0) {
+      into[offset + i] = NONE;
+      continue;
+    }
     const list: RuleMatch[] = [];
     for (let k = 0; k < n; k++) {
       list.push({ rule: packed[at] ?? 0, pattern: packed[at + 1] ?? 0, start: packed[at + 2] ?? 0, end: packed[at + 3] ?? 0 });
