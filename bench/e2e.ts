@@ -18,6 +18,10 @@
  * run and stopped after it if the run started it. Targets: ratio >= 0.6, worker RSS <= 300 MB;
  * the exit code is 1 when one is missed. Results go to bench/results/e2e-<time>.json (the
  * worker's logs beside it); BENCH_PROFILE=1 adds CPU profiles in bench/results/profiles/.
+ *
+ * Matcher threads: each round also runs the worker with FAULTLINE_MATCH_THREADS=1 (matching on
+ * the main thread), beside the worker as shipped (BENCH_THREADS, default: the cores this process
+ * may use); reported as the N-thread / 1-thread ratio of records/s, and CPU per record of each.
  */
 import { spawn, execFile } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +31,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { workerNodeFlags } from '../scripts/worker-node-flags.js';
+import { usableCores } from '../src/pool/thread-count.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
@@ -37,6 +42,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const TARGET_RATIO = 0.6;
 const TARGET_RSS_MB = 300;
 const CORES = availableParallelism();
+/** Matcher threads of the worker as shipped (its default), against 1. */
+const THREADS = Number(process.env.BENCH_THREADS ?? usableCores());
+const TARGET_THREAD_RATIO = 1.7;
 const fmt = (n: number) => n.toLocaleString('en-US');
 /** Both consumers read with the same client settings; only what they do per batch differs. */
 const FETCH = { maxBytesPerPartition: 512 * 1024, maxWaitTimeInMs: 1000, partitionsConsumedConcurrently: 2 };
@@ -174,6 +182,7 @@ async function workerPhase(phaseEnv: Record<string, string>, expected: number): 
       FAULTLINE_LOG_LEVEL: 'debug',
       FAULTLINE_METRICS_PORT: '0',
       FAULTLINE_METRICS_HOST: '127.0.0.1',
+      FAULTLINE_MATCH_THREADS: phaseEnv.BENCH_MATCH_THREADS,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -372,23 +381,36 @@ async function main(): Promise<void> {
     // The machine is shared (the broker, other work): alternate the two, keep each one's best round.
     const bares: PhaseResult[] = [];
     const workers: PhaseResult[] = [];
+    const singles: PhaseResult[] = [];
     for (let r = 1; r <= ROUNDS; r++) {
       const out = `${output}-${r}`;
       await admin.createTopics({ topics: [{ topic: out, numPartitions: PARTITIONS }], waitForLeaders: true });
       outputs.push(out);
       bares.push(await runPhase('bare', { ...common, BENCH_GROUP: `bench-bare-${stamp}-${r}` }));
+      const workerEnv = { ...common, BENCH_OUTPUT: out, BENCH_DLQ: dlq, BENCH_RULES: rulesDir };
       workers.push(
+        await workerPhase({ ...workerEnv, BENCH_GROUP: `bench-worker-${stamp}-${r}`, BENCH_STAMP: `${stamp}-${r}`, BENCH_MATCH_THREADS: String(THREADS) }, RECORDS),
+      );
+      // Its own output topic: the matched count of each is read back from it.
+      const out1 = `${output}-${r}-t1`;
+      await admin.createTopics({ topics: [{ topic: out1, numPartitions: PARTITIONS }], waitForLeaders: true });
+      outputs.push(out1);
+      singles.push(
         await workerPhase(
-          { ...common, BENCH_GROUP: `bench-worker-${stamp}-${r}`, BENCH_OUTPUT: out, BENCH_DLQ: dlq, BENCH_RULES: rulesDir, BENCH_STAMP: `${stamp}-${r}` },
+          { ...workerEnv, BENCH_OUTPUT: out1, BENCH_GROUP: `bench-worker1-${stamp}-${r}`, BENCH_STAMP: `${stamp}-${r}-t1`, BENCH_MATCH_THREADS: '1' },
           RECORDS,
         ),
       );
-      const [b, w] = [bares.at(-1), workers.at(-1)];
-      console.error(`bench:e2e: round ${r}: bare ${b?.recordsPerSecond} records/s, worker ${w?.recordsPerSecond} records/s`);
+      const [b, w, w1] = [bares.at(-1), workers.at(-1), singles.at(-1)];
+      console.error(
+        `bench:e2e: round ${r}: bare ${b?.recordsPerSecond} records/s, worker ${THREADS} threads ${w?.recordsPerSecond} records/s, 1 thread ${w1?.recordsPerSecond} records/s`,
+      );
     }
     const best = (xs: PhaseResult[]) => xs.reduce((a, b) => (b.recordsPerSecond > a.recordsPerSecond ? b : a));
     const bareResult = best(bares);
     const workerResult = { ...best(workers), peakRssMb: Math.max(...workers.map((w) => w.peakRssMb)) };
+    const singleResult = { ...best(singles), peakRssMb: Math.max(...singles.map((w) => w.peakRssMb)) };
+    const threadRatio = round(workerResult.recordsPerSecond / singleResult.recordsPerSecond, 3);
 
     const ratio = round(workerResult.recordsPerSecond / bareResult.recordsPerSecond, 3);
     // Every core doing nothing but the worker's work: no way of running it in parallel does better.
@@ -404,22 +426,29 @@ async function main(): Promise<void> {
       bare: bareResult,
       worker: workerResult,
       ratio,
-      allRounds: { bare: bares.map((b) => b.recordsPerSecond), worker: workers.map((w) => w.recordsPerSecond) },
-      targets: { ratio: TARGET_RATIO, workerRssMb: TARGET_RSS_MB },
+      threads: { n: THREADS, single: singleResult, ratio: threadRatio, cpuUsPerRecord: { n: workerResult.cpuUsPerRecord, one: singleResult.cpuUsPerRecord } },
+      allRounds: { bare: bares.map((b) => b.recordsPerSecond), worker: workers.map((w) => w.recordsPerSecond), worker1Thread: singles.map((w) => w.recordsPerSecond) },
+      targets: { ratio: TARGET_RATIO, workerRssMb: TARGET_RSS_MB, threadRatio: TARGET_THREAD_RATIO },
       cpuCeiling: { cores: CORES, recordsPerSecond: Math.round(ceiling), ratio: round(ceiling / bareResult.recordsPerSecond, 3) },
-      met: ratio >= TARGET_RATIO && workerResult.peakRssMb <= TARGET_RSS_MB,
+      met: ratio >= TARGET_RATIO && workerResult.peakRssMb <= TARGET_RSS_MB && (THREADS === 1 || threadRatio >= TARGET_THREAD_RATIO),
     };
     const rows = [
       ['', 'records/s', 'p50 batch ms', 'p99 batch ms', 'batches', 'peak RSS MB'],
       ['bare kafkajs', bareResult.recordsPerSecond, bareResult.p50BatchMs, bareResult.p99BatchMs, bareResult.batches, bareResult.peakRssMb],
       [`worker (${workerResult.rules ?? '?'} rules)`, workerResult.recordsPerSecond, workerResult.p50BatchMs, workerResult.p99BatchMs, workerResult.batches, workerResult.peakRssMb],
+      ['worker, 1 match thread', singleResult.recordsPerSecond, singleResult.p50BatchMs, singleResult.p99BatchMs, singleResult.batches, singleResult.peakRssMb],
     ];
     for (const r of rows) console.log(r.map((c, i) => String(c).padStart(i === 0 ? 0 : 14).padEnd(i === 0 ? 26 : 0)).join(''));
     console.log(`worker/bare: ${ratio} (target >= ${TARGET_RATIO}); worker peak RSS ${workerResult.peakRssMb} MB (target <= ${TARGET_RSS_MB}); matched ${workerResult.matched} of ${RECORDS}`);
-    console.log(`rounds (records/s): bare ${report.allRounds.bare.join(', ')}; worker ${report.allRounds.worker.join(', ')}`);
+    console.log(`rounds (records/s): bare ${report.allRounds.bare.join(', ')}; worker ${report.allRounds.worker.join(', ')}; worker with 1 thread ${report.allRounds.worker1Thread.join(', ')}`);
+    console.log(
+      `match threads: ${THREADS} vs 1: ${threadRatio}x the records/s (target >= ${TARGET_THREAD_RATIO}); CPU per record ${workerResult.cpuUsPerRecord} µs with ${THREADS}, ${singleResult.cpuUsPerRecord} µs with 1; matched ${singleResult.matched} with 1 thread`,
+    );
     console.log(
       `CPU per record: bare ${bareResult.cpuUsPerRecord} µs, worker ${workerResult.cpuUsPerRecord} µs; the worker's work spread perfectly over all ${CORES} cores, with nothing else running, would cap it at ${fmt(report.cpuCeiling.recordsPerSecond)} records/s = ${report.cpuCeiling.ratio} of the bare rate`,
     );
+    // Same records, same rules: the pool must tag exactly what the main thread does.
+    if (singleResult.matched !== workerResult.matched) console.log(`MISMATCH: ${workerResult.matched} events written with ${THREADS} threads, ${singleResult.matched} with 1`);
     console.log(report.met ? 'targets met' : 'TARGETS MISSED');
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(join(ROOT, `bench/results/e2e-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);

@@ -15,6 +15,8 @@ import { buildBank } from '../src/match/bank.js';
 import { runBaseline, type BaselineKind, type BaselineResult } from './baselines.js';
 import { buildRecords, loadBackground, withoutMatches, type Background } from './corpus.js';
 import { compareLiteralScanners } from './literal-scanners.js';
+import { comparePool } from './pool-compare.js';
+import { usableCores } from '../src/pool/thread-count.js';
 import { bestRate, fmtInt, fmtRatio } from './measure.js';
 import { sampleInOrder, seededRandom } from './random.js';
 import { loadBenchRules, type BenchRule } from './rules-source.js';
@@ -197,6 +199,21 @@ async function main(): Promise<void> {
     `  ${cmp.atoms} atoms: Aho-Corasick ${fmtInt(cmp.acRecordsPerSec)} rec/s; RE2.Set ` +
       (cmp.setRecordsPerSec === null ? `failed (${cmp.setFailure})` : `${fmtInt(cmp.setRecordsPerSec)} rec/s`) +
       `; same atoms found: ${cmp.sameAtoms ? 'yes' : 'NO'}`,
+  );
+
+  const threads = Math.max(2, Number(process.env.BENCH_THREADS ?? usableCores()));
+  console.log(`\n== matcher threads: the bank on 1 thread vs the pool's ${threads}, all rules, ${RECORDS} records`);
+  const poolRecords = buildRecords(quiet.background, source.rules.flatMap((r) => (r.signature === undefined ? [] : [r.signature])), {
+    count: RECORDS,
+    targetBytes: RECORD_BYTES,
+    signatureShare: SIGNATURE_SHARE,
+    seed: 11,
+  });
+  const pooled = await comparePool(source.rules.map((r) => r.rule), poolRecords, threads, BANK_BUDGET_MS);
+  console.log(
+    `  1 thread ${fmtInt(pooled.single.recordsPerSecond)} rec/s (${pooled.single.cpuUsPerRecord} µs CPU/record); ` +
+      `${threads} threads ${fmtInt(pooled.pool.recordsPerSecond)} rec/s (${pooled.pool.cpuUsPerRecord} µs CPU/record, all threads); ` +
+      `${pooled.ratio}x (target ≥ 1.7x on 2 cores); same matches: ${pooled.same ? 'yes' : 'NO'}`,
   );
 
   const last = results[results.length - 1] as SizeResult;

@@ -9,6 +9,9 @@ import { parseTopicSpec } from '../kafka/topic-spec.js';
 import type { Logger } from '../log.js';
 import type { MatcherBank } from '../match/types.js';
 import { NOOP_OBSERVER, type PipelineObserver } from '../pipeline/observer.js';
+import { MatcherPool } from '../pool/matcher-pool.js';
+import { poolBank } from '../pool/pooled-bank.js';
+import { usableCores } from '../pool/thread-count.js';
 import type { BankHolder } from '../ruleset/bank-holder.js';
 import { coreProcessorFor } from '../worker/core-processor.js';
 import { kafkaLogToPino, kafkaVerbosity } from '../worker/kafka-log.js';
@@ -83,6 +86,9 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
   const observer = deps.observer ?? NOOP_OBSERVER;
   const tuning: WorkerTuning = { ...DEFAULT_TUNING, ...sessionSettings(config), ...deps.tuning };
   const topics = parseTopicSpec(config.inputTopics);
+  const threads = config.matchThreads ?? usableCores();
+  // One thread: today's path, matching on the main thread, no pool.
+  const pool = threads > 1 ? new MatcherPool({ threads, logger }) : undefined;
   const rules = await openLiveRules({
     dirs: config.rules,
     strict: config.strictRules,
@@ -91,8 +97,16 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
     observer,
     ...(deps.banks === undefined ? {} : { banks: deps.banks }),
     ...(deps.loadBank === undefined ? {} : { loadBank: deps.loadBank }),
+    ...(pool === undefined ? {} : { prepareBank: (bank: MatcherBank) => poolBank(pool, bank) }),
+  }).catch(async (err: unknown) => {
+    await pool?.close();
+    throw err;
   });
   const banks = rules.banks;
+  logger.info(
+    { event: 'match-threads', threads, pool: pool !== undefined },
+    pool === undefined ? 'matching on the main thread' : `matching on ${threads} threads`,
+  );
 
   // Credentials and certificates are checked once, before anything consumes: those errors stop
   // start-up with one line (a retry would not fix them), a broker that is down does not.
@@ -124,7 +138,9 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
             fromBeginning: config.fromBeginning,
             sessionTimeoutMs: tuning.sessionTimeoutMs,
             heartbeatIntervalMs: tuning.heartbeatIntervalMs,
-            partitionsConsumedConcurrently: tuning.partitionsConsumedConcurrently,
+            // With threads, enough partitions' batches in hand that the main thread decodes and
+            // tags some while the threads match others: two per thread.
+            partitionsConsumedConcurrently: Math.max(tuning.partitionsConsumedConcurrently, pool === undefined ? 1 : 2 * threads),
             maxBytesPerPartition: tuning.maxBytesPerPartition,
           },
           listener,
@@ -150,6 +166,7 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
       rules.stopReloading();
       await worker.stop(reason);
       rules.close();
+      await pool?.close();
     },
     reload: (trigger) => rules.reload(trigger),
   };

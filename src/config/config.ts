@@ -8,6 +8,8 @@ export interface Config {
   strictRules: boolean;
   /** Rule directories checked for changes this often (0: no live reload but SIGHUP). */
   rulesWatchMs: number;
+  /** Matcher threads; unset: the cores the process may use (src/pool/thread-count.ts). */
+  matchThreads?: number;
   maxRecordBytes: number;
   messageFields?: string[];
   errorFields?: string[];

@@ -66,6 +66,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['worker'],
   },
   {
+    key: 'matchThreads',
+    flag: '--match-threads <n>',
+    env: 'FAULTLINE_MATCH_THREADS',
+    help: 'threads that match records against the rules, each with its own compiled bank; 1 matches on the main thread (default: the cores the process may use, i.e. the CPU affinity and, in a container, the cgroup CPU limit)',
+    schema: { type: 'integer', minimum: 1, maximum: 256 },
+    commands: ['worker'],
+  },
+  {
     key: 'maxRecordBytes',
     flag: '--max-record-bytes <n>',
     env: 'FAULTLINE_MAX_RECORD_BYTES',

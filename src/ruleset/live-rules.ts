@@ -26,6 +26,11 @@ export interface LiveRulesOptions {
   loadBank?: () => Promise<MatcherBank>;
   /** Settle time of the watcher (tests); default: rules-watcher.ts. */
   watchSettleMs?: number;
+  /**
+   * Readies each loaded bank before it is used, first load and reloads alike (the matcher
+   * pool builds it in every thread); a rejection refuses the load and keeps the old rules.
+   */
+  prepareBank?: (bank: MatcherBank) => Promise<MatcherBank>;
 }
 
 export interface LiveRules {
@@ -44,12 +49,18 @@ export async function openLiveRules(opts: LiveRulesOptions): Promise<LiveRules> 
   const { logger } = opts;
   const injected = opts.loadBank;
   const fromDirs = injected === undefined;
-  const source: () => Promise<LoadedBank> = fromDirs
+  const load: () => Promise<LoadedBank> = fromDirs
     ? () => loadBank({ dirs: opts.dirs, strict: opts.strict }, opts.observer)
     : async () => {
         const bank = await injected();
         return { bank, version: rulesVersion(bank.rules), problems: [], files: 0, seconds: 0 };
       };
+  const prepare = opts.prepareBank;
+  const source: () => Promise<LoadedBank> =
+    prepare === undefined ? load : async () => {
+      const loaded = await load();
+      return { ...loaded, bank: await prepare(loaded.bank) };
+    };
   const watching = fromDirs && opts.watchMs > 0;
   // Taken before the first load: a change while it reads the files is then seen by the first check.
   const baseline = watching ? await rulesFingerprint(opts.dirs) : undefined;

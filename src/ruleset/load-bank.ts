@@ -98,8 +98,20 @@ async function yieldToEventLoop(): Promise<void> {
   await nextCheck();
 }
 
+/** Versions by rule list: a bank's list never changes, and every batch asks for its version. */
+const versions = new WeakMap<readonly Rule[], string>();
+
 /** A short hash of the rules as loaded: equal rule sets give equal versions whatever the file order. */
 export function rulesVersion(rules: readonly Rule[]): string {
+  let version = versions.get(rules);
+  if (version === undefined) {
+    version = hashRules(rules);
+    versions.set(rules, version);
+  }
+  return version;
+}
+
+function hashRules(rules: readonly Rule[]): string {
   const hash = createHash('sha256');
   for (const r of [...rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     hash.update(r.id);

@@ -27,6 +27,8 @@ export interface FaultlineBlock {
   signals: Signal[];
   service?: string;
   source: EventSource;
+  /** Version of the rules that matched (the worker's rules-loaded/rules-reloaded logs, faultline_rules_version). */
+  rules_version?: string;
   /** The record's mined template (`scan --templates`). */
   template?: { id: string; pattern: string };
 }

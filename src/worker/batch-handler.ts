@@ -1,8 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { BatchControl, BatchHandler, InBatch, Sink } from '../kafka/types.js';
 import type { BatchReport, PipelineObserver } from '../pipeline/observer.js';
+import type { MatcherBank } from '../match/types.js';
+import { isPooled } from '../pool/pooled-bank.js';
 import type { BankHolder } from '../ruleset/bank-holder.js';
 import { BatchPlan, type PlanSettings } from './batch-plan.js';
+import { planOnPool } from './pool-plan.js';
 import type { DeadLetterInfo } from './dead-letter.js';
 import type { InFlight, PoisonGuard } from './poison-guard.js';
 import type { RateLimitedLog } from './rate-limited-log.js';
@@ -53,33 +56,22 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
 
   /** The batch's work; resolves with the offset committed through, if any. */
   async function handle(batch: InBatch, control: BatchControl, received: number, inFlight: InFlight | undefined): Promise<string | undefined> {
-    const records = batch.records;
     const lease = deps.banks.acquire();
-    let plan: BatchPlan;
+    let plan: BatchPlan | undefined;
     try {
-      plan = new BatchPlan(batch.topic, batch.partition, deps.settings, deps.processorFor(lease.bank));
-      let lastBeat = received;
-      for (let i = 0; i < records.length; i++) {
-        const record = records[i] as InBatch['records'][number];
-        const crashed = inFlight?.careful === true ? inFlight.next(record.offset) : undefined;
-        if (crashed === undefined) plan.add(record);
-        else plan.refuse(record, 'crashed-worker', crashed);
-        if (i % CHECK_EVERY !== CHECK_EVERY - 1) continue;
-        // A seek moved this partition: what we planned is for offsets no longer wanted.
-        if (control.isStale()) return undefined;
-        // Shutting down: write and commit the part done rather than the whole batch.
-        if (!control.isRunning()) break;
-        const now = performance.now();
-        if (now - lastBeat >= heartbeatIntervalMs) {
-          // Throws when the group rebalances: nothing was written, the next owner redoes it all.
-          await control.heartbeat();
-          lastBeat = now;
-        }
-      }
+      const bank = lease.bank;
+      const split = deps.processorFor.split;
+      // After a crash with this range in hand the guard goes record by record on this thread,
+      // so that a death names its record; otherwise a pooled bank matches the batch at once.
+      plan =
+        isPooled(bank) && split !== undefined && inFlight?.careful !== true
+          ? await planOnPool(batch, control, bank, split(bank), deps.settings, heartbeatIntervalMs)
+          : await planHere(batch, control, bank, deps, heartbeatIntervalMs, inFlight);
     } finally {
       lease.release();
     }
 
+    if (plan === undefined) return undefined;
     if (control.isStale() || plan.lastOffset === undefined) return undefined;
     inFlight?.writing();
     if (plan.writes.length > 0) await deps.sink.send(plan.writes);
@@ -110,4 +102,36 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     deps.onCommitted?.(report);
     return plan.lastOffset;
   }
+}
+
+/** The plan of one batch matched on this thread, record by record. Undefined when stale (a seek). */
+async function planHere(
+  batch: InBatch,
+  control: BatchControl,
+  bank: MatcherBank,
+  deps: BatchHandlerDeps,
+  heartbeatIntervalMs: number,
+  inFlight: InFlight | undefined,
+): Promise<BatchPlan | undefined> {
+  const records = batch.records;
+  const plan = new BatchPlan(batch.topic, batch.partition, deps.settings, deps.processorFor(bank));
+  let lastBeat = performance.now();
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i] as InBatch['records'][number];
+    const crashed = inFlight?.careful === true ? inFlight.next(record.offset) : undefined;
+    if (crashed === undefined) plan.add(record);
+    else plan.refuse(record, 'crashed-worker', crashed);
+    if (i % CHECK_EVERY !== CHECK_EVERY - 1) continue;
+    // A seek moved this partition: what we planned is for offsets no longer wanted.
+    if (control.isStale()) return undefined;
+    // Shutting down: write and commit the part done rather than the whole batch.
+    if (!control.isRunning()) break;
+    const now = performance.now();
+    if (now - lastBeat >= heartbeatIntervalMs) {
+      // Throws when the group rebalances: nothing was written, the next owner redoes it all.
+      await control.heartbeat();
+      lastBeat = now;
+    }
+  }
+  return plan;
 }

@@ -3,11 +3,22 @@ import { createMessageDecoder } from '../decode/decode-message.js';
 import { encodingResolver, type InputEncoding } from '../decode/input-encoding.js';
 import type { DecodedRecord } from '../decode/types.js';
 import type { Headers } from '../kafka/types.js';
-import type { MatcherBank } from '../match/types.js';
+import type { MatcherBank, RuleMatch } from '../match/types.js';
 import { decodeOptionsFrom } from '../pipeline/decode-options.js';
 import type { UnknownErrors } from '../templates/unknown-errors.js';
+import { rulesVersion } from '../ruleset/load-bank.js';
 import { tagEvent } from '../tag/tag-event.js';
-import { eventSource, isoTimestamp, type BatchRecordOutcome, type MessageOutcome, type ProcessorFactory, type RecordPosition } from './record-outcome.js';
+import type { TaggedEvent } from '../tag/types.js';
+import {
+  eventSource,
+  isoTimestamp,
+  type BatchRecordOutcome,
+  type DecodedMessage,
+  type MessageOutcome,
+  type ProcessorFactory,
+  type RecordPosition,
+  type SplitProcessor,
+} from './record-outcome.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -38,42 +49,68 @@ function encodingFromHeaders(headers: Headers | undefined, configured: InputEnco
  * replacement characters (and counted as a decode issue), since a stray Latin-1 byte should not
  * hide a real error from the rules. `faultline scan` composes the same steps with its own
  * policy: it truncates, never dead-letters.
+ *
+ * The same steps come in two halves too (`split`): decode, then — once the texts were matched
+ * elsewhere, by the matcher threads — tag. Every tagged event names the rules version that
+ * matched it.
  */
 export function coreProcessorFor(
   config: CoreConfig,
   /** Where unmatched errors and warnings are mined into templates (off when undefined). */
   unknown?: UnknownErrors,
 ): ProcessorFactory {
-  const decode = createMessageDecoder(decodeOptionsFrom(config));
+  const decodeMessage = createMessageDecoder(decodeOptionsFrom(config));
   const encodingOf = encodingResolver(config.inputEncoding);
   const emitAll = config.emit === 'all';
 
-  return (bank: MatcherBank) => {
-    const one = (decoded: DecodedRecord, position: RecordPosition): BatchRecordOutcome => {
-      const matches = decoded.text === '' ? [] : bank.match(decoded.text);
-      if (matches.length > 0) return { kind: 'matched', event: tagEvent(decoded, matches, bank.rules, eventSource(position)), decoded };
+  const decode: SplitProcessor['decode'] = (value, position, fallbackService, headers): DecodedMessage => {
+    if (value !== null && value.length > config.maxRecordBytes) return { kind: 'done', outcome: { kind: 'dead', reason: 'too-large' } };
+    const message = decodeMessage(value ?? EMPTY, encodingFromHeaders(headers, encodingOf(position.topic)), fallbackService);
+    if (message.kind === 'invalid') return { kind: 'done', outcome: { kind: 'dead', reason: message.reason, error: message.error } };
+    if (!message.batch) {
+      const decoded = message.records[0] as DecodedRecord;
+      if (decoded.issues.includes('binary')) return { kind: 'done', outcome: { kind: 'dead', reason: 'binary', decoded } };
+    }
+    return { kind: 'records', records: message.records, batch: message.batch };
+  };
+
+  const finisher = (bank: MatcherBank): SplitProcessor['finish'] => {
+    const version = rulesVersion(bank.rules);
+    const tag = (decoded: DecodedRecord, matches: readonly RuleMatch[], position: RecordPosition): TaggedEvent => {
+      const event = tagEvent(decoded, matches, bank.rules, eventSource(position));
+      event.faultline.rules_version = version;
+      return event;
+    };
+    const one = (decoded: DecodedRecord, matches: readonly RuleMatch[], position: RecordPosition): BatchRecordOutcome => {
+      if (matches.length > 0) return { kind: 'matched', event: tag(decoded, matches, position), decoded };
       if (unknown !== undefined && decoded.text !== '') {
         const { topic, partition, offset, timestamp } = position;
         unknown.observe({ text: decoded.text, event: decoded.event, service: decoded.service, source: () => ({ kind: 'kafka', topic, partition, offset, timestamp: isoTimestamp(timestamp) }) }, Date.now());
       }
-      return emitAll ? { kind: 'unmatched', event: tagEvent(decoded, matches, bank.rules, eventSource(position)), decoded } : { kind: 'unmatched', decoded };
+      return emitAll ? { kind: 'unmatched', event: tag(decoded, matches, position), decoded } : { kind: 'unmatched', decoded };
     };
-    return (value, position, fallbackService, headers): MessageOutcome => {
-      if (value !== null && value.length > config.maxRecordBytes) return { kind: 'dead', reason: 'too-large' };
-      const message = decode(value ?? EMPTY, encodingFromHeaders(headers, encodingOf(position.topic)), fallbackService);
-      if (message.kind === 'invalid') return { kind: 'dead', reason: message.reason, error: message.error };
-      if (!message.batch) {
-        const decoded = message.records[0] as DecodedRecord;
-        if (decoded.issues.includes('binary')) return { kind: 'dead', reason: 'binary', decoded };
-        return one(decoded, position);
-      }
+    return (message, matches, position): MessageOutcome => {
+      if (!message.batch) return one(message.records[0] as DecodedRecord, matches[0] ?? NONE, position);
       const records: BatchRecordOutcome[] = [];
       for (let i = 0; i < message.records.length; i++) {
         position.index = i;
-        records.push(one(message.records[i] as DecodedRecord, position));
+        records.push(one(message.records[i] as DecodedRecord, matches[i] ?? NONE, position));
       }
       position.index = undefined;
       return { kind: 'batch', records };
     };
   };
+
+  const split = (bank: MatcherBank): SplitProcessor => ({ decode, finish: finisher(bank) });
+  const factory = (bank: MatcherBank) => {
+    const finish = finisher(bank);
+    return (value: Buffer | null, position: RecordPosition, fallbackService: string | undefined, headers?: Headers): MessageOutcome => {
+      const message = decode(value, position, fallbackService, headers);
+      if (message.kind === 'done') return message.outcome;
+      return finish(message, message.records.map((r) => (r.text === '' ? NONE : bank.match(r.text))), position);
+    };
+  };
+  return Object.assign(factory, { split });
 }
+
+const NONE: readonly RuleMatch[] = Object.freeze([]);

@@ -1,6 +1,6 @@
 import type { DecodedRecord } from '../decode/types.js';
 import type { Headers } from '../kafka/types.js';
-import type { MatcherBank } from '../match/types.js';
+import type { MatcherBank, RuleMatch } from '../match/types.js';
 import type { DeadLetterReason } from '../pipeline/observer.js';
 import { kafkaSource } from '../tag/tag-event.js';
 import type { EventSource, TaggedEvent } from '../tag/types.js';
@@ -58,8 +58,22 @@ export type RecordProcessor = (
   headers?: Headers,
 ) => MessageOutcome;
 
+/** A message decoded, its texts not matched yet; or already settled (dead-lettered). */
+export type DecodedMessage = { kind: 'done'; outcome: MessageOutcome } | { kind: 'records'; records: DecodedRecord[]; batch: boolean };
+
+/**
+ * A RecordProcessor in two steps, so that the texts of a whole batch can be matched elsewhere
+ * (src/pool's threads) between decoding and tagging.
+ */
+export interface SplitProcessor {
+  decode(value: Buffer | null, position: RecordPosition, fallbackService: string | undefined, headers?: Headers): DecodedMessage;
+  /** `matches[k]`: the matches of `message.records[k].text` (empty for an empty text). Must not throw for bad data. */
+  finish(message: Extract<DecodedMessage, { kind: 'records' }>, matches: readonly (readonly RuleMatch[])[], position: RecordPosition): MessageOutcome;
+}
+
 /**
  * Makes the processor for one batch from the bank current at the batch's start, so that a bank
- * swapped mid-batch only takes effect at the next batch.
+ * swapped mid-batch only takes effect at the next batch. `split`, when there, gives the same
+ * processing in two steps (see SplitProcessor).
  */
-export type ProcessorFactory = (bank: MatcherBank) => RecordProcessor;
+export type ProcessorFactory = ((bank: MatcherBank) => RecordProcessor) & { split?: (bank: MatcherBank) => SplitProcessor };

@@ -12,11 +12,30 @@ export function withTestCrash(factory: ProcessorFactory, env: NodeJS.ProcessEnv 
   const needle = env.NODE_ENV === 'test' ? env.FAULTLINE_TEST_CRASH_ON : undefined;
   if (needle === undefined || needle === '') return factory;
   const bytes = Buffer.from(needle);
-  return (bank) => {
+  const crashOn = (value: Buffer | null) => {
+    if (value !== null && value.includes(bytes)) process.kill(process.pid, 'SIGKILL');
+  };
+  const wrapped: ProcessorFactory = (bank) => {
     const process_ = factory(bank);
     return (value, ...rest) => {
-      if (value !== null && value.includes(bytes)) process.kill(process.pid, 'SIGKILL');
+      crashOn(value);
       return process_(value, ...rest);
     };
   };
+  // The pooled path (src/pool) decodes through `split`: it dies there too, on the main thread,
+  // with the batch in hand, as it would in production.
+  const split = factory.split;
+  if (split !== undefined) {
+    wrapped.split = (bank) => {
+      const steps = split(bank);
+      return {
+        decode: (value, ...rest) => {
+          crashOn(value);
+          return steps.decode(value, ...rest);
+        },
+        finish: (...args) => steps.finish(...args),
+      };
+    };
+  }
+  return wrapped;
 }

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { committedOffsets } from '../support/kafka.js';
 import { checkAccounted, offsetOf, partitionOf, readWritten } from './support/accounting.js';
-import { prepareScenario, waitForCommitsAtEnd, workerEnv } from './support/setup.js';
+import { MATCH_THREAD_VARIANTS, prepareScenario, waitForCommitsAtEnd, workerEnv } from './support/setup.js';
 import { killWorker, startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
 /**
@@ -15,7 +15,7 @@ const TUNING = JSON.stringify({ maxBytesPerPartition: 16_384, sessionTimeoutMs: 
 /** A kafkajs batch holds whole producer batches (kcat: <= 100 records) up to 16 KiB of records. */
 const MAX_BATCH_RECORDS = 300;
 
-describe('worker killed with SIGKILL', () => {
+describe.each(MATCH_THREAD_VARIANTS)('worker killed with SIGKILL, %s match thread(s)', (threads) => {
   const workers: WorkerProcess[] = [];
   afterEach(async () => {
     for (const w of workers.splice(0)) await killWorker(w);
@@ -23,11 +23,12 @@ describe('worker killed with SIGKILL', () => {
 
   it('accounts for every record after a restart', async () => {
     const s = await prepareScenario(20_000, 2);
-    const env = workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_LOG_LEVEL: 'debug', FAULTLINE_TUNING: TUNING });
+    const env = workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_LOG_LEVEL: 'debug', FAULTLINE_TUNING: TUNING, FAULTLINE_MATCH_THREADS: threads });
 
     const first = startWorkerProcess(env);
     workers.push(first);
     await first.waitForBatches(5);
+    expect(first.logs.find((l) => l.event === 'match-threads')).toMatchObject({ threads: Number(threads), pool: threads !== '1' });
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitUntil } from '../support/kafka.js';
 import { checkAccounted, readWritten } from './support/accounting.js';
 import { partitionOf } from './support/accounting.js';
-import { createScenarioTopics, prepareScenario, produceScenario, waitForCommitsAtEnd, workerEnv } from './support/setup.js';
+import { createScenarioTopics, MATCH_THREAD_VARIANTS, prepareScenario, produceScenario, waitForCommitsAtEnd, workerEnv } from './support/setup.js';
 import { killWorker, startWorkerProcess, type LogLine, type WorkerProcess } from './support/worker-process.js';
 
 const TUNING = JSON.stringify({ sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 });
@@ -16,7 +16,7 @@ function lastJoin(w: WorkerProcess): LogLine | undefined {
   return w.logs.filter((l) => l.event === 'group-joined').at(-1);
 }
 
-describe('two workers in one group', () => {
+describe.each(MATCH_THREAD_VARIANTS)('two workers in one group, %s match thread(s) each', (threads) => {
   const workers: WorkerProcess[] = [];
   afterEach(async () => {
     for (const w of workers.splice(0)) await killWorker(w);
@@ -24,7 +24,7 @@ describe('two workers in one group', () => {
 
   it('split the partitions and together produce the same result as one', async () => {
     const s = await createScenarioTopics(4);
-    const env = workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_TUNING: TUNING });
+    const env = workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_TUNING: TUNING, FAULTLINE_MATCH_THREADS: threads });
     const a = startWorkerProcess({ ...env, FAULTLINE_CLIENT_ID: 'worker-a' });
     workers.push(a);
     await a.waitForEvent('group-joined');
@@ -52,7 +52,7 @@ describe('two workers in one group', () => {
 
   it('lose nothing when the second one joins mid-run, repeating at most a batch per partition', async () => {
     const s = await prepareScenario(20_000, 6);
-    const env = workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_LOG_LEVEL: 'debug', FAULTLINE_TUNING: SMALL_BATCHES });
+    const env = workerEnv(s, { FAULTLINE_EMIT: 'all', FAULTLINE_LOG_LEVEL: 'debug', FAULTLINE_TUNING: SMALL_BATCHES, FAULTLINE_MATCH_THREADS: threads });
     const a = startWorkerProcess({ ...env, FAULTLINE_CLIENT_ID: 'worker-a' });
     workers.push(a);
     await a.waitForBatches(5);

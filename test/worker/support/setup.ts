@@ -110,3 +110,9 @@ export function emitAllConfig(input: string, output: string, extra: Record<strin
     ...extra,
   });
 }
+
+/**
+ * The matcher-thread settings the worker's delivery tests run under: matching on the main
+ * thread, and on a pool of two threads (batches of different partitions matched at once).
+ */
+export const MATCH_THREAD_VARIANTS = ['1', '2'] as const;
