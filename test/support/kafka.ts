@@ -69,8 +69,8 @@ export async function createTopic(options: CreateTopicOptions = {}): Promise<str
  * Committed offsets of a consumer group on one topic: partition -> next offset to read
  * (-1 when the group has committed nothing there).
  */
-export async function committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
-  const admin = newKafka('faultline-tests-admin').admin();
+export async function committedOffsets(groupId: string, topic: string, kafka: Kafka = newKafka('faultline-tests-admin')): Promise<Map<number, number>> {
+  const admin = kafka.admin();
   await admin.connect();
   try {
     const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { TEST_NUM_PARTITIONS } from '../../support/discover-broker.js';
 import { runKafkaScript, scriptSettings } from '../../support/kafka-script.js';
-import { uniqueTopicName } from '../../support/kafka.js';
+import { committedOffsets, uniqueTopicName } from '../../support/kafka.js';
 import type { KcatTarget } from './kcat-io.js';
 
 /** Beside the shared broker's client and controller ports (KAFKA_TEST_PORT, +1): +5 to +9. */
@@ -137,13 +137,6 @@ export async function createSecureTopics(b: SecureBroker, label: string): Promis
 }
 
 /** The group's committed offsets per partition of `topic` (-1 = none), read over PLAINTEXT. */
-export async function committedOn(b: SecureBroker, groupId: string, topic: string): Promise<Map<number, number>> {
-  const admin = plaintextKafka(b).admin();
-  await admin.connect();
-  try {
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return new Map((entry?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-  } finally {
-    await admin.disconnect();
-  }
+export function committedOn(b: SecureBroker, groupId: string, topic: string): Promise<Map<number, number>> {
+  return committedOffsets(groupId, topic, plaintextKafka(b));
 }
