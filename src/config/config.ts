@@ -9,6 +9,12 @@ export interface Config {
   /** Rule directories checked for changes this often (0: no live reload but SIGHUP). */
   rulesWatchMs: number;
   maxRecordBytes: number;
+  /** Limits on what a record carries besides its value, checked before anything reads it. */
+  maxKeyBytes: number;
+  maxHeaders: number;
+  maxHeaderBytes: number;
+  /** Overrides the broker's max.message.bytes of the output and dead-letter topics. */
+  maxMessageBytes?: number;
   messageFields?: string[];
   errorFields?: string[];
   serviceFields?: string[];

@@ -21,7 +21,18 @@ import { ServiceLabels, UNKNOWN_SERVICE } from './service-label.js';
  */
 
 /** The only values the reason/issue labels take: anything else in a report is counted as `other`. */
-const DEAD_LETTER_REASONS = ['too-large', 'binary', 'invalid-utf8', 'invalid-otlp', 'processing-error'] as const satisfies readonly DeadLetterReason[];
+const DEAD_LETTER_REASONS = [
+  'too-large',
+  'binary',
+  'invalid-utf8',
+  'invalid-otlp',
+  'processing-error',
+  'key-too-large',
+  'too-many-headers',
+  'headers-too-large',
+  'output-too-large',
+  'output-refused',
+] as const satisfies readonly DeadLetterReason[];
 
 export interface MetricsObserverOptions {
   metrics: FaultlineMetrics;

@@ -21,7 +21,15 @@ export type DeadLetterReason =
   | 'invalid-utf8'
   /** Read as OTLP (by FAULTLINE_INPUT_ENCODING or its content type) but not a valid logs export request. */
   | 'invalid-otlp'
-  | 'processing-error';
+  | 'processing-error'
+  /** Over FAULTLINE_MAX_KEY_BYTES, FAULTLINE_MAX_HEADERS or FAULTLINE_MAX_HEADER_BYTES: not even read. */
+  | 'key-too-large'
+  | 'too-many-headers'
+  | 'headers-too-large'
+  /** The tagged event (with the record's key) would be over the output topic's max.message.bytes. */
+  | 'output-too-large'
+  /** The broker refused the tagged event for what it is (MESSAGE_TOO_LARGE, INVALID_RECORD, …). */
+  | 'output-refused';
 
 export interface BatchReport {
   topic: string;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { BatchControl, BatchHandler, InBatch, Sink } from '../kafka/types.js';
+import type { BatchControl, BatchHandler, InBatch, OutRecord, Sink } from '../kafka/types.js';
 import type { BatchReport, PipelineObserver } from '../pipeline/observer.js';
 import type { BankHolder } from '../ruleset/bank-holder.js';
 import { BatchPlan, type PlanSettings } from './batch-plan.js';
@@ -19,6 +19,31 @@ export interface BatchHandlerDeps {
   onCommitted?: (report: BatchReport) => void;
   /** How often to tell the group coordinator we are alive while planning a long batch. */
   heartbeatIntervalMs?: number;
+}
+
+/** Raised when even a cut dead letter is refused: the DLQ topic itself is unusable. */
+export class DeadLetterRefusedError extends Error {
+  override name = 'DeadLetterRefusedError';
+}
+
+/**
+ * Writes the plan; what the broker refuses (./batch-plan.ts replacementFor) is written again as
+ * a dead letter, in a second round, before anything is committed. A second refusal is an error
+ * of the dead-letter topic, not of a record: the batch fails and is not committed.
+ */
+async function writeAll(sink: Sink, plan: BatchPlan): Promise<void> {
+  const refused = await sink.send(plan.writes);
+  if (refused.length === 0) return;
+  const replaced = new Set<InBatch['records'][number]>();
+  const again: OutRecord[] = [];
+  for (const r of refused) {
+    const replacement = plan.replacementFor(r.index, r.error, replaced);
+    if (replacement !== undefined) again.push(replacement);
+  }
+  const refusedAgain = await sink.send(again);
+  if (refusedAgain.length > 0) {
+    throw new DeadLetterRefusedError(`${plan.topic}[${plan.partition}]: the dead-letter topic refused a dead letter cut to its headers: ${refusedAgain[0]?.error}`);
+  }
 }
 
 /** Records planned between looks at the clock, the group state and shutdown. */
@@ -62,7 +87,7 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     }
 
     if (control.isStale() || plan.lastOffset === undefined) return;
-    if (plan.writes.length > 0) await deps.sink.send(plan.writes);
+    if (plan.writes.length > 0) await writeAll(deps.sink, plan);
     try {
       await control.commit(plan.lastOffset);
     } catch (err) {
