@@ -1,4 +1,7 @@
-import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
+
+// kafkajs is CommonJS: Node's ESM loader does not see this enum as a named export.
+const { ConfigResourceTypes } = kafkajs;
 import type { ClusterAdmin } from './types.js';
 
 /** Admin calls on a connection opened on first use and reopened after a failure. */
