@@ -4,6 +4,7 @@ import { checkKafkaAccess } from '../kafka/access-check.js';
 import { createKafka } from '../kafka/client.js';
 import { KafkajsGroupSource } from '../kafka/group-source.js';
 import { KafkajsSink } from '../kafka/sink.js';
+import { TopicLimits } from '../kafka/topic-limits.js';
 import { resolveOutputCompression } from '../kafka/codecs/output-compression.js';
 import { parseTopicSpec } from '../kafka/topic-spec.js';
 import type { Logger } from '../log.js';
@@ -38,7 +39,10 @@ export interface WorkerTuning {
    * `npm run bench:e2e`, with half the p99 batch latency and less memory in flight.
    */
   maxBytesPerPartition: number;
-  /** Largest value written to Kafka (the broker default message.max.bytes is 1 MiB). */
+  /**
+   * Largest record batch written to a topic whose max.message.bytes the broker did not tell (the
+   * broker default is 1 MiB + 12).
+   */
   maxWriteBytes: number;
 }
 
@@ -118,6 +122,7 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
   }
   const guard = openPoisonGuard(config, logger);
   const kafka = createKafka(config, kafkaLogToPino(logger), kafkaVerbosity(logger));
+  const topicLimits = new TopicLimits(tuning.maxWriteBytes, config.maxMessageBytes);
   const worker = new Worker(
     {
       topics,
@@ -126,6 +131,8 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
       dlqTopic: config.dlqTopic,
       emit: config.emit,
       maxWriteBytes: tuning.maxWriteBytes,
+      topicLimits,
+      recordLimits: { maxKeyBytes: config.maxKeyBytes, maxHeaders: config.maxHeaders, maxHeaderBytes: config.maxHeaderBytes },
       topicRefreshMs: tuning.topicRefreshMs,
       heartbeatIntervalMs: Math.min(1000, tuning.heartbeatIntervalMs),
     },
@@ -145,7 +152,7 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
           },
           listener,
         ),
-      sink: new KafkajsSink(kafka, { compression: resolveOutputCompression(config.outputCompression) }),
+      sink: new KafkajsSink(kafka, { compression: resolveOutputCompression(config.outputCompression), topicLimit: (topic) => topicLimits.of(topic) }),
       admin: new KafkajsAdmin(kafka),
     },
     {

@@ -11,6 +11,12 @@ export interface Config {
   /** Matcher threads; unset: the cores the process may use (src/pool/thread-count.ts). */
   matchThreads?: number;
   maxRecordBytes: number;
+  /** Limits on what a record carries besides its value, checked before anything reads it. */
+  maxKeyBytes: number;
+  maxHeaders: number;
+  maxHeaderBytes: number;
+  /** Overrides the broker's max.message.bytes of the output and dead-letter topics. */
+  maxMessageBytes?: number;
   messageFields?: string[];
   errorFields?: string[];
   serviceFields?: string[];

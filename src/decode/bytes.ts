@@ -1,6 +1,7 @@
 /** Byte-level checks on raw records: UTF-8 boundaries, validity and binary junk. */
 
 import { isUtf8 } from 'node:buffer';
+import { BINARY_SAMPLE, isJunkByte } from './binary.js';
 
 /**
  * Largest length <= limit that does not end inside a UTF-8 sequence: when the bytes before the
@@ -35,17 +36,7 @@ export function isValidUtf8(buf: Uint8Array): boolean {
   return buf.length === 0 || isUtf8(buf);
 }
 
-/** Only the head of a record is inspected: binary payloads show it at once, and the cost stays flat. */
-const BINARY_SAMPLE = 4096;
-
-/**
- * Control bytes that text logs do not contain. Tab, LF, VT, FF, CR and ESC (ANSI colours) are text.
- */
-function isJunkByte(b: number): boolean {
-  return (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0b && b !== 0x0c && b !== 0x0d && b !== 0x1b) || b === 0x7f;
-}
-
-/** More than one junk byte in eight (12.5%) of the sample makes a record binary. */
+/** More than one junk byte in eight (12.5%) of the sample makes a string binary (bytes: ./binary.ts). */
 function junkShareTooHigh(junk: number, sampled: number): boolean {
   return junk * 8 > sampled;
 }

@@ -10,6 +10,7 @@ import {
   truncateStringToBytes,
   utf8Boundary,
 } from './bytes.js';
+import { looksBinaryBytes } from './binary.js';
 import { extractFromObject } from './extract.js';
 import { isRecord } from './field-path.js';
 import { jsonDepthWithin } from './json-depth.js';
@@ -115,29 +116,32 @@ function decodeJsonValue(value: unknown, plan: DecodePlan): Outcome {
   return { text, event: { message: text }, format: 'json', service: undefined };
 }
 
-function decodeText(s: string, plan: DecodePlan, tooLarge: boolean): Outcome {
+/** Says whether the record is binary; only asked of records that are not JSON. */
+type BinaryCheck = () => boolean;
+
+function decodeText(s: string, plan: DecodePlan, tooLarge: boolean, binary: BinaryCheck): Outcome {
   const first = firstNonSpace(s);
   if (first < s.length && !tooLarge) {
     const c = s.charCodeAt(first);
     const last = lastNonSpace(s);
     if (c === 0x7b) {
       if (s.charCodeAt(last) === 0x7d) {
-        if (!jsonDepthWithin(s, plan.maxJsonDepth)) return textOutcome(s, first, 'too-deep');
+        if (!jsonDepthWithin(s, plan.maxJsonDepth)) return textOutcome(s, first, 'too-deep', binary);
         const parsed = tryParse(first === 0 ? s : s.slice(first));
         if (parsed.ok) return decodeJsonValue(parsed.value, plan);
       }
-      return textOutcome(s, first, 'invalid-json');
+      return textOutcome(s, first, 'invalid-json', binary);
     }
     if ((c === 0x5b || c === 0x22) && mayBeJsonValue(s, first, last) && jsonDepthWithin(s, plan.maxJsonDepth)) {
       const parsed = tryParse(first === 0 ? s : s.slice(first));
       if (parsed.ok) return decodeJsonValue(parsed.value, plan);
     }
   }
-  return textOutcome(s, first, undefined);
+  return textOutcome(s, first, undefined, binary);
 }
 
-function textOutcome(s: string, first: number, issue: DecodeIssue | undefined): Outcome {
-  if (looksBinaryString(s)) return { text: '', event: { message: '' }, format: 'text', service: undefined, issue: 'binary' };
+function textOutcome(s: string, first: number, issue: DecodeIssue | undefined, binary: BinaryCheck): Outcome {
+  if (binary()) return { text: '', event: { message: '' }, format: 'text', service: undefined, issue: 'binary' };
   const text = first >= s.length ? '' : plainText(s, first);
   return { text, event: { message: text }, format: 'text', service: undefined, issue };
 }
@@ -180,7 +184,11 @@ export function decodeWithPlan(raw: Buffer | string, plan: DecodePlan, fallbackS
   }
   if (tooLarge) issues = withIssue(issues, 'too-large');
 
-  const out = parseJson ? decodeText(s, plan, tooLarge) : textOutcome(s, firstNonSpace(s), undefined);
+  // Bytes are judged as bytes (control bytes with invalid UTF-8, magic numbers: ./binary.ts);
+  // a string has lost its invalid bytes already, so only its control characters count.
+  const decoded = s;
+  const binary: BinaryCheck = typeof raw === 'string' ? () => looksBinaryString(decoded) : () => looksBinaryBytes(raw);
+  const out = parseJson ? decodeText(s, plan, tooLarge, binary) : textOutcome(s, firstNonSpace(s), undefined, binary);
   if (out.issue !== undefined) issues = withIssue(issues, out.issue);
   if (out.text === '' && out.issue !== 'binary') issues = withIssue(issues, 'empty');
 

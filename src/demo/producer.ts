@@ -1,4 +1,5 @@
 import type { Admin, Kafka, KafkaJSError } from 'kafkajs';
+import { JavaCompatiblePartitioner } from '../kafka/partitioner.js';
 import type { Logger } from '../log.js';
 import type { DemoRecord, DemoSchedule } from './schedule.js';
 
@@ -82,7 +83,7 @@ export async function runDemoProducer(run: ProducerRun): Promise<ProducerStats> 
   const now = run.now ?? Date.now;
   const stats: ProducerStats = { sent: 0, byKind: {}, failedSends: 0 };
   await ensureTopic(kafka, topic, run.partitions, signal);
-  const producer = kafka.producer();
+  const producer = kafka.producer({ createPartitioner: JavaCompatiblePartitioner });
   await producer.connect();
   logger.info({ event: 'demo-started', topic }, `writing demo logs to ${topic}`);
   let lastReport = now();

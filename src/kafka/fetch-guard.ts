@@ -21,6 +21,7 @@
  */
 import { createRequire } from 'node:module';
 import { CodecError } from './codecs/registry.js';
+import { installKafkajsPatches } from './kafkajs-patches.js';
 import type { BatchFault, StallReason, UnreadableBatch, UnreadableBatchListener } from './unreadable-batch.js';
 
 const require = createRequire(import.meta.url);
@@ -79,6 +80,8 @@ export function onUnreadableBatch(listener: UnreadableBatchListener): () => void
 /** Idempotent. Throws if kafkajs already loaded a Fetch response module (too late to hook). */
 export function installFetchGuard(): void {
   if (installed) return;
+  // Before the record batch decoder below loads: it captures the record decoder it requires.
+  installKafkajsPatches();
   const resolve = (path: string) => require.resolve(`${FETCH_DIR}/${path}`);
   const early = GUARDED_VERSIONS.map((v) => resolve(`v${v}/response.js`)).filter((p) => require.cache[p] !== undefined);
   if (early.length > 0) throw new Error(`fetch guard installed too late: kafkajs already loaded ${early.join(', ')}`);

@@ -1,7 +1,10 @@
-import { Partitioners, type CompressionTypes, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
-import type { OutRecord, Sink } from './types.js';
+import { type CompressionTypes, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { refusalType } from './refusal.js';
+import { BATCH_OVERHEAD, recordBytes } from './record-size.js';
+import type { OutRecord, Refusal, Sink } from './types.js';
 import { compressionType } from './codecs/registry.js';
 import type { OutputCompression } from './codecs/output-compression.js';
+import { JavaCompatiblePartitioner } from './partitioner.js';
 
 export interface SinkOptions {
   /**
@@ -16,15 +19,25 @@ export interface SinkOptions {
   retries?: number;
   /** Codec of the produced record batches (default none). */
   compression?: OutputCompression;
+  /**
+   * The largest record batch a topic accepts (its max.message.bytes). A request holds at most
+   * this much for one topic, since kafkajs puts a partition's records of a request in one batch.
+   */
+  topicLimit?: (topic: string) => number;
 }
-
-/** Per-record overhead in a v2 record batch, roughly: lengths, varints, attributes. */
-const RECORD_OVERHEAD = 64;
 
 interface Job {
   records: readonly OutRecord[];
-  resolve: () => void;
+  resolve: (refused: Refusal[]) => void;
   reject: (err: unknown) => void;
+  refused: Refusal[];
+}
+
+/** One queued record: its job and its index there, so that a refusal finds its way back. */
+interface Queued {
+  job: Job;
+  index: number;
+  record: OutRecord;
 }
 
 /**
@@ -32,6 +45,10 @@ interface Job {
  * request at a time (concurrent sends fail with OUT_OF_ORDER_SEQUENCE_NUMBER), so `send`s queue
  * up and go out one request at a time; sends that wait meanwhile are merged into the next request.
  * After a failed send the producer is replaced: a new producer id, no stale sequence state.
+ *
+ * A request the broker refuses for a record in it (MESSAGE_TOO_LARGE, …: ./refusal.ts) is split
+ * in halves and sent again until the refused records stand alone; those are handed back to the
+ * caller as refusals, everything else is written. Nothing of that restarts anything.
  */
 export class KafkajsSink implements Sink {
   private producer: Producer | undefined;
@@ -42,6 +59,7 @@ export class KafkajsSink implements Sink {
   private readonly ackTimeoutMs: number;
   private readonly retries: number;
   private readonly compression: CompressionTypes;
+  private readonly topicLimit: (topic: string) => number;
 
   constructor(
     private readonly kafka: Kafka,
@@ -51,16 +69,17 @@ export class KafkajsSink implements Sink {
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 30_000;
     this.retries = opts.retries ?? 8;
     this.compression = compressionType(opts.compression ?? 'none');
+    this.topicLimit = opts.topicLimit ?? (() => Number.POSITIVE_INFINITY);
   }
 
   async connect(): Promise<void> {
     await this.open();
   }
 
-  send(records: readonly OutRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
+  send(records: readonly OutRecord[]): Promise<Refusal[]> {
+    if (records.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.queue.push({ records, resolve, reject });
+      this.queue.push({ records, resolve, reject, refused: [] });
       void this.pump();
     });
   }
@@ -79,11 +98,8 @@ export class KafkajsSink implements Sink {
       while (this.queue.length > 0) {
         const jobs = this.queue.splice(0, this.queue.length);
         try {
-          const producer = await this.open();
-          for (const request of requests(jobs, this.maxRequestBytes)) {
-            await producer.sendBatch({ acks: -1, timeout: this.ackTimeoutMs, compression: this.compression, topicMessages: request });
-          }
-          for (const job of jobs) job.resolve();
+          for (const request of requests(jobs, this.maxRequestBytes, this.topicLimit)) await this.write(request);
+          for (const job of jobs) job.resolve(job.refused.sort((a, b) => a.index - b.index));
         } catch (err) {
           await this.reset();
           for (const job of jobs) job.reject(err);
@@ -94,13 +110,36 @@ export class KafkajsSink implements Sink {
     }
   }
 
+  /** Sends one request; on a refusal, its halves, down to the refused records alone. */
+  private async write(request: readonly Queued[]): Promise<void> {
+    const producer = await this.open();
+    try {
+      await producer.sendBatch({ acks: -1, timeout: this.ackTimeoutMs, compression: this.compression, topicMessages: topicMessages(request) });
+    } catch (err) {
+      const type = refusalType(err);
+      if (type === undefined) throw err;
+      // Other partitions of the request may have been written: a fresh producer id keeps the
+      // idempotence sequence numbers of the resend clean (duplicates stay within at-least-once).
+      await this.reset();
+      if (request.length === 1) {
+        const { job, index } = request[0] as Queued;
+        job.refused.push({ index, error: `${type}: ${(err as Error).message}` });
+        return;
+      }
+      const half = Math.ceil(request.length / 2);
+      await this.write(request.slice(0, half));
+      await this.write(request.slice(half));
+    }
+  }
+
   private open(): Promise<Producer> {
     if (this.producer) return Promise.resolve(this.producer);
     this.opening ??= (async () => {
       const producer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        // kafkajs' DefaultPartitioner hashes in time quadratic in the key's length.
+        createPartitioner: JavaCompatiblePartitioner,
         retry: { retries: this.retries, initialRetryTime: 300, maxRetryTime: 10_000 },
       });
       try {
@@ -124,48 +163,48 @@ export class KafkajsSink implements Sink {
   }
 }
 
-/** Splits the queued records into requests of at most `maxBytes`, keeping each topic's order. */
-export function requests(jobs: readonly { records: readonly OutRecord[] }[], maxBytes: number): TopicMessages[][] {
-  const out: TopicMessages[][] = [];
-  let current = new Map<string, Message[]>();
+/**
+ * Splits the queued records into requests of at most `maxBytes`, and of at most a topic's limit
+ * for that topic, keeping each topic's order.
+ */
+export function requests(jobs: readonly Job[] | readonly Pick<Job, 'records'>[], maxBytes: number, topicLimit: (topic: string) => number = () => Number.POSITIVE_INFINITY): Queued[][] {
+  const out: Queued[][] = [];
+  let current: Queued[] = [];
+  let perTopic = new Map<string, number>();
   let size = 0;
   const close = () => {
-    if (current.size === 0) return;
-    out.push([...current].map(([topic, messages]) => ({ topic, messages })));
-    current = new Map();
+    if (current.length === 0) return;
+    out.push(current);
+    current = [];
+    perTopic = new Map();
     size = 0;
   };
   for (const job of jobs) {
-    for (const r of job.records) {
-      const bytes = recordBytes(r);
-      if (size > 0 && size + bytes > maxBytes) close();
-      let messages = current.get(r.topic);
-      if (messages === undefined) {
-        messages = [];
-        current.set(r.topic, messages);
-      }
-      const message: Message = { key: r.key, value: r.value };
-      if (r.headers !== undefined) message.headers = r.headers;
-      messages.push(message);
+    job.records.forEach((record, index) => {
+      const bytes = recordBytes(record);
+      const topicBytes = perTopic.get(record.topic) ?? 0;
+      if (size > 0 && (size + bytes > maxBytes || (topicBytes > 0 && BATCH_OVERHEAD + topicBytes + bytes > topicLimit(record.topic)))) close();
+      current.push({ job: job as Job, index, record });
+      perTopic.set(record.topic, (perTopic.get(record.topic) ?? 0) + bytes);
       size += bytes;
-    }
+    });
   }
   close();
   return out;
 }
 
-function recordBytes(r: OutRecord): number {
-  let n = RECORD_OVERHEAD + byteLength(r.key) + byteLength(r.value);
-  if (r.headers !== undefined) {
-    for (const [k, v] of Object.entries(r.headers)) {
-      if (v === undefined) continue;
-      for (const item of Array.isArray(v) ? v : [v]) n += k.length + byteLength(item) + 8;
+/** kafkajs' shape of a request: messages grouped by topic, in order. */
+export function topicMessages(request: readonly Queued[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const { record: r } of request) {
+    let messages = byTopic.get(r.topic);
+    if (messages === undefined) {
+      messages = [];
+      byTopic.set(r.topic, messages);
     }
+    const message: Message = { key: r.key, value: r.value };
+    if (r.headers !== undefined) message.headers = r.headers;
+    messages.push(message);
   }
-  return n;
-}
-
-function byteLength(v: Buffer | string | null): number {
-  if (v === null) return 0;
-  return typeof v === 'string' ? Buffer.byteLength(v) : v.length;
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }

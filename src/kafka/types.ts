@@ -80,15 +80,29 @@ export interface OutRecord {
   headers?: Headers;
 }
 
-/** A producer whose `send` resolves only once every record is acknowledged by all in-sync replicas. */
+/** A record the broker refused for what it is (too large, invalid), never to be accepted. */
+export interface Refusal {
+  /** Index of the record in the `send` call. */
+  index: number;
+  /** The broker's error type (MESSAGE_TOO_LARGE, …) and message. */
+  error: string;
+}
+
+/**
+ * A producer whose `send` resolves only once every record is acknowledged by all in-sync replicas,
+ * or refused by the broker for what it is: those are listed, and the caller decides (they are not
+ * written). Any other failure rejects the send.
+ */
 export interface Sink {
   connect(): Promise<void>;
-  send(records: readonly OutRecord[]): Promise<void>;
+  send(records: readonly OutRecord[]): Promise<readonly Refusal[]>;
   disconnect(): Promise<void>;
 }
 
 /** The admin calls the worker needs. */
 export interface ClusterAdmin {
   listTopics(): Promise<string[]>;
+  /** max.message.bytes of each topic that exists and can be described; others are left out. */
+  maxMessageBytes(topics: readonly string[]): Promise<Map<string, number>>;
   disconnect(): Promise<void>;
 }

@@ -21,7 +21,19 @@ import { ServiceLabels, UNKNOWN_SERVICE } from './service-label.js';
  */
 
 /** The only values the reason/issue labels take: anything else in a report is counted as `other`. */
-const DEAD_LETTER_REASONS = ['too-large', 'binary', 'invalid-utf8', 'invalid-otlp', 'processing-error', 'crashed-worker'] as const satisfies readonly DeadLetterReason[];
+const DEAD_LETTER_REASONS = [
+  'too-large',
+  'binary',
+  'invalid-utf8',
+  'invalid-otlp',
+  'processing-error',
+  'key-too-large',
+  'too-many-headers',
+  'headers-too-large',
+  'output-too-large',
+  'output-refused',
+  'crashed-worker',
+] as const satisfies readonly DeadLetterReason[];
 
 export interface MetricsObserverOptions {
   metrics: FaultlineMetrics;

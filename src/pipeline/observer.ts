@@ -23,7 +23,15 @@ export type DeadLetterReason =
   | 'invalid-otlp'
   | 'processing-error'
   /** The worker died with this record in hand several times in a row (src/worker/poison-guard.ts). */
-  | 'crashed-worker';
+  | 'crashed-worker'
+  /** Over FAULTLINE_MAX_KEY_BYTES, FAULTLINE_MAX_HEADERS or FAULTLINE_MAX_HEADER_BYTES: not even read. */
+  | 'key-too-large'
+  | 'too-many-headers'
+  | 'headers-too-large'
+  /** The tagged event (with the record's key) would be over the output topic's max.message.bytes. */
+  | 'output-too-large'
+  /** The broker refused the tagged event for what it is (MESSAGE_TOO_LARGE, INVALID_RECORD, …). */
+  | 'output-refused';
 
 export interface BatchReport {
   topic: string;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { BatchControl, BatchHandler, InBatch, Sink } from '../kafka/types.js';
+import type { BatchControl, BatchHandler, InBatch, OutRecord, Sink } from '../kafka/types.js';
 import type { BatchReport, PipelineObserver } from '../pipeline/observer.js';
 import type { MatcherBank } from '../match/types.js';
 import { isPooled } from '../pool/pooled-bank.js';
@@ -25,6 +25,31 @@ export interface BatchHandlerDeps {
   heartbeatIntervalMs?: number;
   /** Remembers the batch in hand across deaths of the process (absent: guard off). */
   guard?: PoisonGuard;
+}
+
+/** Raised when even a cut dead letter is refused: the DLQ topic itself is unusable. */
+export class DeadLetterRefusedError extends Error {
+  override name = 'DeadLetterRefusedError';
+}
+
+/**
+ * Writes the plan; what the broker refuses (./batch-plan.ts replacementFor) is written again as
+ * a dead letter, in a second round, before anything is committed. A second refusal is an error
+ * of the dead-letter topic, not of a record: the batch fails and is not committed.
+ */
+async function writeAll(sink: Sink, plan: BatchPlan): Promise<void> {
+  const refused = await sink.send(plan.writes);
+  if (refused.length === 0) return;
+  const replaced = new Set<InBatch['records'][number]>();
+  const again: OutRecord[] = [];
+  for (const r of refused) {
+    const replacement = plan.replacementFor(r.index, r.error, replaced);
+    if (replacement !== undefined) again.push(replacement);
+  }
+  const refusedAgain = await sink.send(again);
+  if (refusedAgain.length > 0) {
+    throw new DeadLetterRefusedError(`${plan.topic}[${plan.partition}]: the dead-letter topic refused a dead letter cut to its headers: ${refusedAgain[0]?.error}`);
+  }
 }
 
 /** Records planned between looks at the clock, the group state and shutdown. */
@@ -74,7 +99,7 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     if (plan === undefined) return undefined;
     if (control.isStale() || plan.lastOffset === undefined) return undefined;
     inFlight?.writing();
-    if (plan.writes.length > 0) await deps.sink.send(plan.writes);
+    if (plan.writes.length > 0) await writeAll(deps.sink, plan);
     try {
       await control.commit(plan.lastOffset);
     } catch (err) {

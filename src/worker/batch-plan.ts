@@ -1,6 +1,8 @@
+import { RECORD_FIXED_BYTES, singleRecordBatchBytes } from '../kafka/record-size.js';
 import type { InRecord, OutRecord } from '../kafka/types.js';
 import type { DeadLetterReason, MatchedRecord } from '../pipeline/observer.js';
-import { deadLetterRecord, type DeadLetterInfo } from './dead-letter.js';
+import { deadLetterRecord, DLQ_HEADERS, type DeadLetterInfo } from './dead-letter.js';
+import { checkRecordLimits, type RecordLimits } from './record-limits.js';
 import type { BatchRecordOutcome, MessageOutcome, RecordPosition, RecordProcessor } from './record-outcome.js';
 import { serviceFromHeaders } from './service-header.js';
 
@@ -9,10 +11,16 @@ export interface PlanSettings {
   dlqTopic: string;
   emit: 'matched' | 'all';
   /**
-   * The largest value faultline writes. A tagged event above it is dead-lettered as too large (the
-   * broker would refuse it forever and stall the partition); a dead-letter value above it is cut.
+   * The largest record batch written to a topic whose limit is not known (see `topicLimits`). A
+   * tagged event whose record (key, value, headers, overhead) is above its topic's limit is
+   * dead-lettered as output-too-large (the broker would refuse it forever and stall the
+   * partition); a dead letter above the DLQ's limit is cut to fit.
    */
   maxWriteBytes: number;
+  /** Per-topic limits (max.message.bytes, from the broker or the override). */
+  topicLimits?: { of(topic: string): number };
+  /** Limits on key and headers; a record over one is dead-lettered before it is processed. */
+  recordLimits?: RecordLimits;
 }
 
 /**
@@ -22,6 +30,8 @@ export interface PlanSettings {
  */
 export class BatchPlan {
   readonly writes: OutRecord[] = [];
+  /** The input record each write comes from, index for index (to dead-letter a refused write). */
+  readonly origins: InRecord[] = [];
   readonly matched: MatchedRecord[] = [];
   readonly deadLettered: Partial<Record<DeadLetterReason, number>> = {};
   readonly decodeIssues: Partial<Record<string, number>> = {};
@@ -51,6 +61,12 @@ export class BatchPlan {
     this.position.offset = record.offset;
     this.position.timestamp = record.timestamp;
     this.position.index = undefined;
+
+    const breach = this.settings.recordLimits === undefined ? undefined : checkRecordLimits(record, this.settings.recordLimits);
+    if (breach !== undefined) {
+      this.deadLetter(record, breach.reason, breach.error);
+      return;
+    }
 
     let outcome: MessageOutcome;
     try {
@@ -97,8 +113,10 @@ export class BatchPlan {
       } catch (err) {
         return { reason: 'processing-error', error: `cannot serialise the tagged event: ${errorText(err)}` };
       }
-      if (Buffer.byteLength(value) > this.settings.maxWriteBytes) {
-        return { reason: 'too-large', error: `tagged event is over ${this.settings.maxWriteBytes} bytes` };
+      const limit = this.limitOf(this.settings.outputTopic);
+      const bytes = singleRecordBatchBytes({ key: record.key, value, headers: undefined });
+      if (bytes > limit) {
+        return { reason: 'output-too-large', error: `tagged event of ${bytes} bytes with its key is over ${this.settings.outputTopic}'s limit of ${limit}` };
       }
     } else if (outcome.kind === 'matched' || this.settings.emit === 'all') {
       return { reason: 'processing-error', error: 'the matching core returned no event' };
@@ -114,22 +132,54 @@ export class BatchPlan {
     } else {
       this.unmatched++;
     }
-    if (value !== undefined) this.writes.push({ topic: this.settings.outputTopic, key: record.key, value });
+    if (value !== undefined) this.push({ topic: this.settings.outputTopic, key: record.key, value }, record);
     return undefined;
   }
 
+  /**
+   * What to write instead of write `index`, which the broker refused (its limit is lower than we
+   * knew, or it refuses the record for what it is): a tagged event becomes the dead letter of its
+   * record (once per record); a dead letter is cut to its reason and coordinates alone. Undefined
+   * when nothing more is to be written for it.
+   */
+  replacementFor(index: number, error: string, alreadyReplaced: Set<InRecord>): OutRecord | undefined {
+    const write = this.writes[index];
+    const origin = this.origins[index];
+    if (write === undefined || origin === undefined || alreadyReplaced.has(origin)) return undefined;
+    alreadyReplaced.add(origin);
+    const info = this.info(origin, 'output-refused', error);
+    if (write.topic !== this.settings.dlqTopic) {
+      this.count(info);
+      return deadLetterRecord(this.settings.dlqTopic, origin, info, this.limitOf(this.settings.dlqTopic));
+    }
+    const reason = (write.headers?.[DLQ_HEADERS.reason] as DeadLetterInfo['reason'] | undefined) ?? 'output-refused';
+    return deadLetterRecord(this.settings.dlqTopic, origin, { ...info, reason, error: `dead letter refused, cut: ${error}` }, RECORD_FIXED_BYTES);
+  }
+
+  private limitOf(topic: string): number {
+    return this.settings.topicLimits?.of(topic) ?? this.settings.maxWriteBytes;
+  }
+
+  private push(write: OutRecord, origin: InRecord): void {
+    this.writes.push(write);
+    this.origins.push(origin);
+  }
+
   private deadLetter(record: InRecord, reason: DeadLetterReason, error: string | undefined): void {
-    const info: DeadLetterInfo = {
-      reason,
-      topic: this.topic,
-      partition: this.partition,
-      offset: record.offset,
-      timestamp: record.timestamp,
-    };
+    const info = this.info(record, reason, error);
+    this.push(deadLetterRecord(this.settings.dlqTopic, record, info, this.limitOf(this.settings.dlqTopic)), record);
+    this.count(info);
+  }
+
+  private info(record: InRecord, reason: DeadLetterReason, error: string | undefined): DeadLetterInfo {
+    const info: DeadLetterInfo = { reason, topic: this.topic, partition: this.partition, offset: record.offset, timestamp: record.timestamp };
     if (error !== undefined) info.error = error;
-    this.writes.push(deadLetterRecord(this.settings.dlqTopic, record, info, this.settings.maxWriteBytes));
-    this.deadLettered[reason] = (this.deadLettered[reason] ?? 0) + 1;
-    this.deadSamples.set(reason, info);
+    return info;
+  }
+
+  private count(info: DeadLetterInfo): void {
+    this.deadLettered[info.reason] = (this.deadLettered[info.reason] ?? 0) + 1;
+    this.deadSamples.set(info.reason, info);
   }
 }
 

@@ -4,6 +4,7 @@ import type { RuleMatch } from '../match/types.js';
 import type { PooledBank } from '../pool/pooled-bank.js';
 import { BatchPlan, type PlanSettings } from './batch-plan.js';
 import type { DecodedMessage, RecordPosition, RecordProcessor, SplitProcessor } from './record-outcome.js';
+import { checkRecordLimits } from './record-limits.js';
 import { serviceFromHeaders } from './service-header.js';
 
 /** Records handled between looks at the clock, the group state and shutdown. */
@@ -37,10 +38,16 @@ export async function planOnPool(
     return true;
   };
 
-  const decoded: DecodedMessage[] = [];
+  // By offset: BatchPlan calls the processor only for records within the key and header limits,
+  // so a running index would shift after the first record it dead-letters before processing.
+  const decoded = new Map<string, { message: DecodedMessage; firstText: number }>();
   const texts: string[] = [];
+  let planned = 0;
   for (let i = 0; i < records.length; i++) {
     const record = records[i] as InBatch['records'][number];
+    planned = i + 1;
+    // Over a limit: BatchPlan dead-letters it unread; nothing here may read it either.
+    if (settings.recordLimits !== undefined && checkRecordLimits(record, settings.recordLimits) !== undefined) continue;
     position.offset = record.offset;
     position.timestamp = record.timestamp;
     position.index = undefined;
@@ -50,7 +57,7 @@ export async function planOnPool(
     } catch (err) {
       message = { kind: 'done', outcome: { kind: 'dead', reason: 'processing-error', error: errorText(err) } };
     }
-    decoded.push(message);
+    decoded.set(record.offset, { message, firstText: texts.length });
     if (message.kind === 'records') for (const r of message.records) texts.push(r.text);
     if (i % CHECK_EVERY !== CHECK_EVERY - 1) continue;
     if (!(await check())) return undefined;
@@ -61,23 +68,25 @@ export async function planOnPool(
   if (!(await check())) return undefined;
 
   const plan = new BatchPlan(batch.topic, batch.partition, settings, replay(decoded, matches, steps));
-  for (let i = 0; i < decoded.length; i++) {
+  for (let i = 0; i < planned; i++) {
     plan.add(records[i] as InBatch['records'][number]);
     if (i % CHECK_EVERY === CHECK_EVERY - 1 && !(await check())) return undefined;
   }
   return plan;
 }
 
-/** The processor BatchPlan calls once per record, in order: the decoding and matches made above. */
-function replay(decoded: readonly DecodedMessage[], matches: readonly RuleMatch[][], steps: SplitProcessor): RecordProcessor {
-  let next = 0;
-  let text = 0;
+/** The processor BatchPlan calls for each record it processes: the decoding and matches made above. */
+function replay(
+  decoded: ReadonlyMap<string, { message: DecodedMessage; firstText: number }>,
+  matches: readonly RuleMatch[][],
+  steps: SplitProcessor,
+): RecordProcessor {
   return (_value, position) => {
-    const message = decoded[next++] as DecodedMessage;
+    const entry = decoded.get(position.offset);
+    if (entry === undefined) throw new Error(`offset ${position.offset} was not decoded for the matcher threads`);
+    const { message, firstText } = entry;
     if (message.kind === 'done') return message.outcome;
-    const mine = matches.slice(text, text + message.records.length);
-    text += message.records.length;
-    return steps.finish(message, mine, position);
+    return steps.finish(message, matches.slice(firstText, firstText + message.records.length), position);
   };
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import { abortableSleep, Backoff } from '../kafka/backoff.js';
 import { describeTopicSpec, resolveTopics, sameTopics, type TopicSpec } from '../kafka/topic-spec.js';
 import type { BatchHandler, ClusterAdmin, GroupSource, PartitionAssignment, SourceListener, Sink } from '../kafka/types.js';
+import type { TopicLimits } from '../kafka/topic-limits.js';
 import type { UnreadableBatch } from '../kafka/unreadable-batch.js';
 import type { PipelineObserver } from '../pipeline/observer.js';
 import type { BankHolder } from '../ruleset/bank-holder.js';
@@ -29,6 +30,8 @@ export interface WorkerSettings extends PlanSettings {
   heartbeatIntervalMs?: number;
   /** Window of the rate-limited warnings for bad records. */
   warnWindowMs?: number;
+  /** The output and DLQ topics' limits, refreshed from the broker with the topic list. */
+  topicLimits?: TopicLimits;
 }
 
 export interface WorkerDeps {
@@ -229,6 +232,7 @@ export class Worker {
     if (this.stopping.signal.aborted) return;
     const available = await this.parts.admin.listTopics();
     this.connection.reachable();
+    await this.refreshLimits(available);
     const { topics, missing } = resolveTopics(this.settings.topics, available, [this.settings.outputTopic, this.settings.dlqTopic]);
     if (first) this.checkOwnTopics(available);
     if (this.subscribed !== undefined && sameTopics(topics, this.subscribed)) return;
@@ -256,6 +260,18 @@ export class Worker {
     this.subscribed = topics;
   }
 
+  /** max.message.bytes of the topics we write to, as the broker has them now. */
+  private async refreshLimits(available: readonly string[]): Promise<void> {
+    const limits = this.settings.topicLimits;
+    if (limits === undefined || !limits.fromBroker) return;
+    const own = [this.settings.outputTopic, this.settings.dlqTopic].filter((t) => available.includes(t));
+    if (own.length === 0) return;
+    const found = await this.parts.admin.maxMessageBytes(own);
+    for (const topic of limits.update(found)) {
+      this.deps.logger.info({ event: 'topic-limit', topic, maxMessageBytes: limits.of(topic) }, `${topic} takes record batches of up to ${limits.of(topic)} bytes`);
+    }
+  }
+
   private checkOwnTopics(available: readonly string[]): void {
     for (const topic of [this.settings.outputTopic, this.settings.dlqTopic]) {
       if (!available.includes(topic)) {
@@ -274,5 +290,6 @@ export class Worker {
 
 /** Errors of reading a response (codecs, record batches), as opposed to reaching the broker. */
 function isReadError(error: Error): boolean {
-  return error.name === 'KafkaJSNotImplemented' || error.name === 'CodecError';
+  // DeadLetterRefusedError: the broker answered, refusing even a cut dead letter.
+  return error.name === 'KafkaJSNotImplemented' || error.name === 'CodecError' || error.name === 'DeadLetterRefusedError';
 }

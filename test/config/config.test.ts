@@ -97,6 +97,23 @@ describe('resolveConfig precedence', () => {
   });
 });
 
+describe('record and write limits', () => {
+  const base = { KAFKA_BROKERS: 'k:9092', FAULTLINE_INPUT_TOPICS: 't' };
+
+  it('limits keys and headers by default and leaves the write limit to the broker', () => {
+    const c = resolveConfig('worker', {}, base);
+    expect([c.maxKeyBytes, c.maxHeaders, c.maxHeaderBytes]).toEqual([65536, 100, 65536]);
+    expect(c.maxMessageBytes).toBeUndefined();
+    expect(resolveConfig('worker', {}, { ...base, FAULTLINE_MAX_MESSAGE_BYTES: '2000000' }).maxMessageBytes).toBe(2_000_000);
+  });
+
+  it('refuses limits that are not sizes, one line each', () => {
+    expect(() => resolveConfig('worker', {}, { ...base, FAULTLINE_MAX_KEY_BYTES: '-1', FAULTLINE_MAX_HEADERS: 'many', FAULTLINE_MAX_MESSAGE_BYTES: '10' })).toThrow(
+      /FAULTLINE_MAX_KEY_BYTES \(--max-key-bytes\): must be >= 0[\s\S]*FAULTLINE_MAX_HEADERS[\s\S]*FAULTLINE_MAX_MESSAGE_BYTES \(--max-message-bytes\): must be >= 1024/,
+    );
+  });
+});
+
 describe('field paths', () => {
   it('accepts quoted segments and alternatives, and rejects a malformed path at start-up', () => {
     const ok = resolveConfig('scan', { serviceFields: 'kubernetes.labels["app.kubernetes.io/name"],svc', messageFields: '@m|@mt' });

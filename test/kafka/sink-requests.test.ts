@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { requests } from '../../src/kafka/sink.js';
+import { requests as queued, topicMessages } from '../../src/kafka/sink.js';
 import type { OutRecord } from '../../src/kafka/types.js';
 
+const requests = (...args: Parameters<typeof queued>) => queued(...args).map(topicMessages);
 const rec = (topic: string, n: number, bytes = 100): OutRecord => ({ topic, key: `k${n}`, value: 'x'.repeat(bytes) });
 
 describe('sink request splitting', () => {
@@ -33,5 +34,21 @@ describe('sink request splitting', () => {
     const big = { topic: 'd', key: null, value: 'v', headers: { h: 'x'.repeat(9000) } };
     const out = requests([{ records: [big, big] }], 10_000);
     expect(out).toHaveLength(2);
+  });
+
+  it('keeps one topic under its own limit in a request, other topics beside it', () => {
+    const records = [rec('small', 1, 3000), rec('big', 2, 3000), rec('small', 3, 3000), rec('big', 4, 3000)];
+    const out = requests([{ records }], 100_000, (t) => (t === 'small' ? 5000 : 1_000_000));
+    expect(out.map((r) => r.map((t) => `${t.topic}:${t.messages.map((m) => m.key).join(',')}`))).toEqual([
+      ['small:k1', 'big:k2'],
+      ['small:k3', 'big:k4'],
+    ]);
+  });
+
+  it('remembers which send and index each record came from', () => {
+    const a = { records: [rec('a', 1), rec('a', 2)] };
+    const b = { records: [rec('b', 3)] };
+    const out = queued([a, b], 10_000);
+    expect(out.flat().map((q) => [(q.job as unknown) === a ? 'a' : 'b', q.index])).toEqual([['a', 0], ['a', 1], ['b', 0]]);
   });
 });

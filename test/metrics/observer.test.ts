@@ -63,10 +63,15 @@ describe('MetricsObserver: series at start-up', () => {
     expect(Object.keys(seriesOf(e, 'faultline_records_dead_lettered_total')).sort()).toEqual([
       'reason=binary,topic=logs.app',
       'reason=crashed-worker,topic=logs.app',
+      'reason=headers-too-large,topic=logs.app',
       'reason=invalid-otlp,topic=logs.app',
       'reason=invalid-utf8,topic=logs.app',
+      'reason=key-too-large,topic=logs.app',
+      'reason=output-refused,topic=logs.app',
+      'reason=output-too-large,topic=logs.app',
       'reason=processing-error,topic=logs.app',
       'reason=too-large,topic=logs.app',
+      'reason=too-many-headers,topic=logs.app',
     ]);
     expect(seriesOf(e, 'faultline_rules_reloads_total')).toEqual({ 'result=failure': 0, 'result=success': 1 });
     expect(seriesOf(e, 'faultline_rules_loaded')).toEqual({ '': 5 });

@@ -18,7 +18,7 @@ function batchOf(values: string[], firstOffset = 0): InBatch {
   };
 }
 
-function harness(opts: { sendFails?: boolean; commitFails?: boolean; stale?: () => boolean; running?: () => boolean; heartbeatFails?: boolean } = {}) {
+function harness(opts: { refuse?: (r: OutRecord) => boolean; sendFails?: boolean; commitFails?: boolean; stale?: () => boolean; running?: () => boolean; heartbeatFails?: boolean } = {}) {
   const steps: Step[] = [];
   const sent: OutRecord[] = [];
   const reports: BatchReport[] = [];
@@ -32,7 +32,9 @@ function harness(opts: { sendFails?: boolean; commitFails?: boolean; stale?: () 
     send: async (records) => {
       steps.push(`send ${records.length}`);
       if (opts.sendFails) throw new Error('broker gone');
-      sent.push(...records);
+      const refused = records.flatMap((r, index) => (opts.refuse?.(r) ? [{ index, error: 'MESSAGE_TOO_LARGE: too large' }] : []));
+      sent.push(...records.filter((_, i) => !refused.some((x) => x.index === i)));
+      return refused;
     },
   };
   const observer: PipelineObserver = {
@@ -76,6 +78,25 @@ describe('batch handler', () => {
     expect(r.matched).toEqual([{ ruleIds: ['r1'], signals: ['pool-starvation'] }]);
     expect(r.latencySeconds).toBeGreaterThanOrEqual(0);
     expect(h.warnings).toEqual([{ key: 'binary', count: 2, sample: expect.objectContaining({ offset: '53' }) }]);
+  });
+
+  it('dead-letters what the broker refuses, then commits', async () => {
+    const h = harness({ refuse: (r) => r.topic === 'out' && String(r.value).includes('HUGE') });
+    await h.handler(batchOf(['MATCH:a', 'MATCH:HUGE', 'MATCH:b'], 10), h.control);
+    expect(h.steps).toEqual(['send 3', 'send 1', 'commit 12']);
+    expect(h.sent.map((r) => [r.topic, r.headers?.['faultline.reason'], r.headers?.['faultline.source.offset']])).toEqual([
+      ['out', undefined, undefined],
+      ['out', undefined, undefined],
+      ['dlq', 'output-refused', '11'],
+    ]);
+    expect(h.reports[0]?.deadLettered).toEqual({ 'output-refused': 1 });
+  });
+
+  it('fails the batch without committing when even a cut dead letter is refused', async () => {
+    const h = harness({ refuse: () => true });
+    await expect(h.handler(batchOf(['MATCH:a'], 10), h.control)).rejects.toThrow(/dead-letter topic refused/);
+    expect(h.steps).toEqual(['send 1', 'send 1']);
+    expect(h.reports).toEqual([]);
   });
 
   it('commits without writing when nothing is to be written', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InRecord } from '../../src/kafka/types.js';
+import { singleRecordBatchBytes } from '../../src/kafka/record-size.js';
 import { BatchPlan, type PlanSettings } from '../../src/worker/batch-plan.js';
 import { isoTimestamp } from '../../src/worker/record-outcome.js';
 import { DLQ_HEADERS } from '../../src/worker/dead-letter.js';
@@ -53,7 +54,7 @@ describe('BatchPlan', () => {
     const p = plan([`MATCH:x ${'y'.repeat(20_000)}`]);
     expect(p.writes).toHaveLength(1);
     expect(p.writes[0]?.topic).toBe('dlq');
-    expect(p.writes[0]?.headers?.[DLQ_HEADERS.reason]).toBe('too-large');
+    expect(p.writes[0]?.headers?.[DLQ_HEADERS.reason]).toBe('output-too-large');
     expect(p.matched).toEqual([]);
   });
 
@@ -120,14 +121,16 @@ describe('BatchPlan on messages that hold many records', () => {
     expect(p.matched.map((m) => m.service)).toEqual(['checkout', 'checkout']);
 
     // A write limit only the larger of the two events is over.
-    const sizes = p.writes.map((w) => Buffer.byteLength(String(w.value)));
+    const sizes = p.writes.map((w) => singleRecordBatchBytes(w));
     expect(sizes[0]).not.toBe(sizes[1]);
     const larger = (sizes[0] ?? 0) > (sizes[1] ?? 0) ? 0 : 2;
     const small = new BatchPlan('logs', 2, { ...settings, maxWriteBytes: Math.max(...sizes) - 1 }, process);
     small.add(rec(8, message));
     expect(small.writes.map((w) => w.topic)).toEqual(['out', 'dlq']);
-    expect(small.writes[1]?.headers?.[DLQ_HEADERS.error]).toBe(`record ${larger} of the message: tagged event is over ${Math.max(...sizes) - 1} bytes`);
+    expect(small.writes[1]?.headers?.[DLQ_HEADERS.error]).toBe(
+      `record ${larger} of the message: tagged event of ${Math.max(...sizes)} bytes with its key is over out's limit of ${Math.max(...sizes) - 1}`,
+    );
     expect(small.writes[1]?.value).toEqual(message);
-    expect(small.deadLettered).toEqual({ 'too-large': 1 });
+    expect(small.deadLettered).toEqual({ 'output-too-large': 1 });
   });
 });

@@ -76,6 +76,23 @@ describe('planOnPool', () => {
     }
   }, 120_000);
 
+  it('dead-letters records over the key and header limits unread, and the records after them keep their own matches', async () => {
+    const config = resolveConfig('worker', {}, { KAFKA_BROKERS: '127.0.0.1:9', FAULTLINE_INPUT_TOPICS: 'logs', FAULTLINE_EMIT: 'all', FAULTLINE_MAX_RECORD_BYTES: '4096' });
+    const processorFor = coreProcessorFor(config);
+    const split = processorFor.split!;
+    const limited = { ...SETTINGS, recordLimits: { maxKeyBytes: 64, maxHeaders: 3, maxHeaderBytes: 1024 } };
+    const batch = await batchOf(400, 7);
+    for (const i of [5, 90, 91, 300]) batch.records[i]!.key = Buffer.alloc(100, 'k');
+    batch.records[200]!.headers = Object.fromEntries(Array.from({ length: 5 }, (_, h) => [`h${h}`, 'v']));
+    const here = new BatchPlan(batch.topic, batch.partition, limited, processorFor(bank));
+    for (const r of batch.records) here.add(r);
+    const pooled = await planOnPool(batch, CONTROL, bank, split(bank), limited, 1000);
+    expect(here.deadLettered).toMatchObject({ 'key-too-large': 4, 'too-many-headers': 1 });
+    expect(pooled?.writes).toEqual(here.writes);
+    expect(pooled?.deadLettered).toEqual(here.deadLettered);
+    expect(pooled?.matched).toEqual(here.matched);
+  }, 120_000);
+
   it('plans nothing for a batch gone stale, and the records decoded so far on shutdown', async () => {
     const config = resolveConfig('worker', {}, { KAFKA_BROKERS: '127.0.0.1:9', FAULTLINE_INPUT_TOPICS: 'logs' });
     const split = coreProcessorFor(config).split;

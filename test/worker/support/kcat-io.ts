@@ -49,6 +49,23 @@ export async function kcatProduceRaw(
   if (/Delivery failed|ERROR/.test(stderr.toString())) throw new Error(`kcat produce to ${topic} failed: ${stderr.toString().trim()}`);
 }
 
+/**
+ * Produces one record with `kcat -P`: any key and value without the delimiter bytes (\x1e,
+ * \x1f), headers as `-H name=value`, `extra` kcat arguments (e.g. -X message.max.bytes=…).
+ */
+export async function kcatProduceOne(
+  topic: string,
+  record: { key: Buffer; value: Buffer; headers?: readonly [string, string][] },
+  extra: readonly string[] = [],
+  timeoutMs = 120_000,
+): Promise<void> {
+  const headerArgs = (record.headers ?? []).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
+  const args = ['-P', '-t', topic, '-D', '\\x1e', '-K', '\\x1f', '-X', 'topic.partitioner=murmur2_random', '-X', 'acks=all', ...headerArgs, ...extra];
+  const input = Buffer.concat([record.key, Buffer.from(KEY_DELIMITER), record.value, Buffer.from(MESSAGE_DELIMITER)]);
+  const { stderr } = await runKcat(args, input, timeoutMs);
+  if (/Delivery failed|ERROR/.test(stderr.toString())) throw new Error(`kcat produce to ${topic} failed: ${stderr.toString().trim()}`);
+}
+
 /** Every message of a topic, byte for byte, read with `kcat -C -e` (to the end of each partition). */
 export async function kcatConsumeRaw(topic: string, timeoutMs = 120_000, target?: KcatTarget): Promise<RawMessage[]> {
   const args = ['-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p %o %K %S\n%k%s'];
