@@ -8,6 +8,8 @@ export interface Config {
   strictRules: boolean;
   /** Rule directories checked for changes this often (0: no live reload but SIGHUP). */
   rulesWatchMs: number;
+  /** FAULTLINE_CACHE_DIR: unset is the default directory (src/ruleset/bank-cache.ts), "off" none. */
+  cacheDir?: string;
   maxRecordBytes: number;
   messageFields?: string[];
   errorFields?: string[];

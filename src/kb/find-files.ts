@@ -29,10 +29,11 @@ export async function findRuleFiles(roots: readonly string[]): Promise<FoundFile
     found.problems.push({ kind: 'io', file, message: `${what}: ${errorText(error)}` });
   };
 
-  const takeFile = async (file: string): Promise<void> => {
+  /** `knownReal`: the real path when the caller has it (a plain file in a resolved directory). */
+  const takeFile = async (file: string, knownReal?: string): Promise<void> => {
     // Known non-records by name: not even listed as skipped, they are expected next to rules.
     if (isSchemaFileName(path.basename(file))) return;
-    const real = await realpath(file);
+    const real = knownReal ?? (await realpath(file));
     if (seenFiles.has(real)) return;
     seenFiles.add(real);
     found.files.push(file);
@@ -69,7 +70,9 @@ export async function findRuleFiles(roots: readonly string[]): Promise<FoundFile
       if (isDir) await walk(full);
       else if (isFile && entry.name.endsWith('.json')) {
         try {
-          await takeFile(full);
+          // A plain file's real path is its resolved directory's plus its name: no realpath
+          // call per file (one awaited call each made finding 2,522 files take 0.4 s).
+          await takeFile(full, entry.isSymbolicLink() ? undefined : path.join(real, entry.name));
         } catch (error) {
           ioProblem(full, 'cannot resolve file', error);
         }
