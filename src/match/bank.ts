@@ -235,8 +235,27 @@ export function planBank(rules: readonly Rule[], opts: BankOptions = {}): BankPl
  * that, as src/ruleset/bank-cache.ts does by keying plans on the rule files' content).
  * `compiled` are the plan's regexes when they are at hand; otherwise each compiles on first use.
  */
-export function bankFromPlan(rules: readonly Rule[], plan: BankPlan, opts: BankOptions = {}): MatcherBank {
-  return assembleBank(rules, plan, opts, undefined, performance.now());
+export function bankFromPlan(rules: readonly Rule[], plan: BankPlan, opts: BankOptions = {}, prefilter?: PrefilterIndex | null): MatcherBank {
+  return assembleBank(rules, plan, opts, undefined, performance.now(), prefilter);
+}
+
+/**
+ * The prefilter index of a plan: its prefiltered and gated patterns behind one literal scan,
+ * or null when it has none. The rule cache stores it (`tables()`), as building it is most of
+ * what is left of a build once the plan is known.
+ */
+export function prefilterOfPlan(plan: BankPlan): PrefilterIndex | null {
+  const indexed: IndexedPattern[] = [];
+  plan.patterns.forEach((p, id) => {
+    if (p.route.kind === 'prefilter') indexed.push({ id, units: p.route.units });
+    else if (p.route.kind === 'gated') {
+      const gated = gatedBranches(p.syntax, plan.options);
+      // The plan said so with this very code (the cache key holds it): cannot happen.
+      if (gated === null) throw new Error(`bank plan: pattern ${id} has no gates any more`);
+      indexed.push({ id, ...gated });
+    }
+  });
+  return indexed.length > 0 ? new PrefilterIndex(indexed) : null;
 }
 
 function assembleBank(
@@ -245,6 +264,7 @@ function assembleBank(
   opts: BankOptions,
   compiled: CompiledPattern[] | undefined,
   started: number,
+  given?: PrefilterIndex | null,
 ): MatcherBank {
   const kept = plan.kept.map((r) => {
     const rule = rules[r];
@@ -253,21 +273,13 @@ function assembleBank(
   });
   const patterns: CompiledPattern[] =
     compiled ?? plan.patterns.map((p) => ({ re: null, anchored: null, source: p.source, rule: p.rule, index: p.index }));
-  const indexed: IndexedPattern[] = [];
   const viaSet: SetPattern[] = [];
   plan.patterns.forEach((p, id) => {
-    if (p.route.kind === 'prefilter') {
-      indexed.push({ id, units: p.route.units });
-      return;
-    }
-    const gated = p.route.kind === 'gated' ? gatedBranches(p.syntax, plan.options) : null;
-    if (gated !== null) indexed.push({ id, ...gated });
-    else {
-      const pattern = patterns[id] as CompiledPattern;
-      viaSet.push({ id, source: p.source, re: (pattern.re ??= compilePattern(p.source)) });
-    }
+    if (p.route.kind !== 'set') return;
+    const pattern = patterns[id] as CompiledPattern;
+    viaSet.push({ id, source: p.source, re: (pattern.re ??= compilePattern(p.source)) });
   });
-  const prefilter = indexed.length > 0 ? new PrefilterIndex(indexed) : null;
+  const prefilter = given === undefined ? prefilterOfPlan(plan) : given;
   const unfiltered = viaSet.length > 0 ? new UnfilteredSet(viaSet, opts.setChunkSize ?? DEFAULT_SET_CHUNK) : null;
 
   const stats: BankStats = {

@@ -3,7 +3,9 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextCheck, setTimeout as nextTimers } from 'node:timers/promises';
 import { readRuleFiles, rulesFromFiles, type ReadRules } from '../kb/load.js';
 import type { LoadResult, Rule, RuleProblem } from '../kb/types.js';
-import { bankFromPlan, buildBank, planBank, type BuildResult } from '../match/bank.js';
+import { bankFromPlan, buildBank, planBank, prefilterOfPlan, type BuildResult } from '../match/bank.js';
+import { adoptFoldTable, foldTable } from '../match/case-fold.js';
+import { PrefilterIndex } from '../match/prefilter-index.js';
 import type { MatcherBank } from '../match/types.js';
 import type { PipelineObserver, RulesReport } from '../pipeline/observer.js';
 import { judgeRules } from '../kb/rules-policy.js';
@@ -108,19 +110,24 @@ function buildCached(read: ReadRules, cache: BankCacheOptions): Built {
   const key = cacheKey(read);
   if (key === undefined) return buildFresh(read);
   const files = read.files.length;
-  const hit = readCached(cache, key);
+  const hit = readCached(cache, key, read);
   if (hit !== undefined) {
     const loaded: LoadResult = { rules: hit.rules, problems: [...read.problems, ...hit.problems], files, skipped: hit.skipped };
-    return { loaded, built: { bank: bankFromPlan(hit.rules, hit.plan), problems: hit.plan.problems }, cache: 'hit', version: hit.version };
+    adoptFoldTable(hit.foldTable);
+    const prefilter = hit.index === null ? null : new PrefilterIndex(hit.index);
+    const bank = bankFromPlan(hit.rules, hit.plan, {}, prefilter);
+    return { loaded, built: { bank, problems: hit.plan.problems }, cache: 'hit', version: hit.version };
   }
   // The per-file part alone is cached: problems of finding the files are looked at every time.
   const own = rulesFromFiles({ files: read.files, problems: [] });
   const plan = planBank(own.rules);
   // The version of the rules the bank keeps (those that compiled), as loadBank reports it.
   const version = rulesVersion(plan.kept.map((r) => own.rules[r] as Rule));
-  writeCached(cache, key, { rules: own.rules, problems: own.problems, skipped: own.skipped ?? [], plan, version });
+  const prefilter = prefilterOfPlan(plan);
+  const index = prefilter === null ? null : prefilter.tables();
+  writeCached(cache, key, { rules: own.rules, problems: own.problems, skipped: own.skipped ?? [], plan, version, index, foldTable: foldTable() });
   const loaded: LoadResult = { ...own, problems: [...read.problems, ...own.problems] };
-  return { loaded, built: { bank: bankFromPlan(own.rules, plan), problems: plan.problems }, cache: 'miss', version };
+  return { loaded, built: { bank: bankFromPlan(own.rules, plan, {}, prefilter), problems: plan.problems }, cache: 'miss', version };
 }
 
 /** What the metrics show about one rule (faultline_rule_info, per-rule zero series). */

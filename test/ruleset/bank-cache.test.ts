@@ -35,11 +35,11 @@ function exampleTexts(bank: MatcherBank): string[] {
 }
 
 async function entries(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((n) => n.endsWith('.json'));
+  return (await readdir(dir)).filter((n) => n.endsWith(".bin"));
 }
 
 describe('rule cache', () => {
-  it("a hit gives the cold build's rules, problems, version and matches (repo rules)", async () => {
+  it("a hit gives the cold build's rules, problems, version and matches (repo rules)", { timeout: 60_000 }, async () => {
     const rules = path.join(REPO_ROOT, 'rules');
     const cache = await cacheIn();
     const cold = await load([rules]);
@@ -108,14 +108,14 @@ describe('rule cache', () => {
     (await load([dir], cache)).bank.close();
     const [name] = await entries(cache.dir);
     const file = path.join(cache.dir, name as string);
-    const whole = await readFile(file, 'utf8');
-    for (const broken of [whole.slice(0, whole.length >> 1), '{"format":1,"key":"another"}', 'null']) {
+    const whole = await readFile(file);
+    for (const broken of [whole.subarray(0, whole.length >> 1), Buffer.concat([whole, Buffer.from('x')]), '{"format":2,"key":"another"}', 'null']) {
       await writeFile(file, broken);
       cache.warnings.length = 0;
       const loaded = await load([dir], cache);
       expect(loaded.cache).toBe('miss');
       expect(cache.warnings).toHaveLength(1);
-      expect(cache.warnings[0]).toMatch(/rule cache: ignoring corrupt entry .*bank-[0-9a-f]+\.json/);
+      expect(cache.warnings[0]).toMatch(/rule cache: ignoring corrupt entry .*bank-[0-9a-f]+\.bin/);
       expect(loaded.bank.match('x boom one x').map((m) => loaded.bank.rules[m.rule]?.id)).toEqual(['t/a']);
       loaded.bank.close();
       const next = await load([dir], cache);
