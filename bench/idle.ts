@@ -8,7 +8,8 @@
  * BENCH_IDLE_SECONDS (60) and reported as % of one core. Then one record is produced and the
  * time until each group has committed past it is reported: idling must not slow the reaction.
  * Target: the worker < 1 % of a core. Broker: KAFKA_BROKERS, else scripts/kafka on
- * BENCH_KAFKA_PORT (19392). Needs `npm run build`. Results: bench/results/idle-<time>.json.
+ * BENCH_KAFKA_PORT (19392). Needs `npm run build`. Results: bench/results/idle-<time>.json;
+ * BENCH_PROFILE=1 adds the worker's CPU profile in bench/results/profiles/.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -98,7 +99,8 @@ async function main(): Promise<void> {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 4 }, { topic: output, numPartitions: 4 }, { topic: dlq, numPartitions: 1 }], waitForLeaders: true });
 
-    const worker = spawn(process.execPath, [...workerNodeFlags(ROOT), join(ROOT, 'dist/cli/main.js'), 'worker'], {
+    const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [];
+    const worker = spawn(process.execPath, [...profile, ...workerNodeFlags(ROOT), join(ROOT, 'dist/cli/main.js'), 'worker'], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -175,7 +177,8 @@ async function main(): Promise<void> {
     writeFileSync(join(ROOT, `bench/results/idle-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
     if (!report.met) process.exitCode = 1;
   } finally {
-    for (const c of children) c.kill('SIGTERM');
+    // Waited for: the worker leaves its group (and writes its profile) on the way out.
+    await Promise.all(children.map((c) => new Promise<void>((r) => (c.exitCode !== null ? r() : (c.once('exit', () => r()), c.kill('SIGTERM'))))));
     await admin.deleteTopics({ topics: [topic, output, dlq] }).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
     if (!fromEnv) await kafkaScript(['release', holder]).catch((err: unknown) => console.error(String(err)));

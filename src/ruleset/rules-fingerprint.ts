@@ -14,6 +14,11 @@
  * life, and through fs.promises the deadends KB (2,045 directories, 2,522 files) cost 150-250 ms
  * of CPU per pass (thread-pool round trips for every readdir and stat): 2 % of a core on an
  * idle worker. Synchronously the same pass is 20-30 ms.
+ *
+ * A `DirectoryListings` kept between passes (the watcher keeps one) spares the readdir of a
+ * directory whose mtime, ctime and inode are what they were when it was listed: any entry added,
+ * removed or renamed changes them. A listing made less than LISTING_TRUST_MS after the
+ * directory's mtime is not reused (a change in the same clock tick would not show).
  */
 import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
@@ -23,10 +28,29 @@ import path from 'node:path';
 
 /** Entries looked at before giving up on the rest (the KB has a few thousand files). */
 export const MAX_FINGERPRINT_ENTRIES = 100_000;
+/** A directory's entries as last read, and what its stat said then. */
+export type DirectoryListings = Map<string, { stamp: string; list: Dirent[] }>;
+const LISTING_TRUST_MS = 2000;
+
 /** Entries looked at between two yields to the event loop (~2 ms of work). */
 const YIELD_EVERY = 256;
 
-export async function rulesFingerprint(roots: readonly string[], maxEntries = MAX_FINGERPRINT_ENTRIES): Promise<string> {
+export async function rulesFingerprint(
+  roots: readonly string[],
+  maxEntries = MAX_FINGERPRINT_ENTRIES,
+  listings?: DirectoryListings,
+): Promise<string> {
+  const listDir = (dir: string): Dirent[] => {
+    if (listings === undefined) return readdirSync(dir, { withFileTypes: true });
+    const info = statSync(dir);
+    const stamp = `${info.ino} ${info.mtimeMs} ${info.ctimeMs}`;
+    const known = listings.get(dir);
+    if (known !== undefined && known.stamp === stamp) return known.list;
+    const list = readdirSync(dir, { withFileTypes: true });
+    if (Date.now() - info.mtimeMs > LISTING_TRUST_MS && Date.now() - info.ctimeMs > LISTING_TRUST_MS) listings.set(dir, { stamp, list });
+    else listings.delete(dir);
+    return list;
+  };
   const hash = createHash('sha256');
   const note = (line: string): void => {
     hash.update(line);
@@ -60,12 +84,12 @@ export async function rulesFingerprint(roots: readonly string[], maxEntries = MA
       note(`d ${dir} -> ${real}`);
       if (seenDirs.has(real)) return;
       seenDirs.add(real);
-      list = readdirSync(dir, { withFileTypes: true });
+      list = listDir(dir);
     } catch (error) {
       note(`! ${dir} ${codeOf(error)}`);
       return;
     }
-    list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    list = [...list].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // Real paths of plain entries follow from the directory's: realpath only behind a symlink.
     const files: { full: string; real: string | undefined }[] = [];
     const dirs: { full: string; real: string | undefined }[] = [];
