@@ -14,6 +14,11 @@
  * work would allow were it spread perfectly over every core — an upper bound for any way of
  * running it in parallel on this machine.
  *
+ * BENCH_CORPUS=loghub takes the loghub lines as they are instead (no matching line left out, no
+ * signature added: most records then match and are written out). BENCH_TEMPLATES_OFF=1 adds, in
+ * each round, a worker with FAULTLINE_UNKNOWN_TEMPLATES=false (the template miner of unmatched
+ * errors off; default on) and reports its CPU per record beside the default worker's.
+ *
  * Broker: KAFKA_BROKERS if set, else scripts/kafka on BENCH_KAFKA_PORT (19392), started for the
  * run and stopped after it if the run started it. Targets: ratio >= 0.6, worker RSS <= 300 MB;
  * the exit code is 1 when one is missed. Results go to bench/results/e2e-<time>.json (the
@@ -158,7 +163,7 @@ async function bare(): Promise<PhaseResult> {
  * (built first; BENCH_NODE_FLAGS adds flags), configured through the environment. Its per-batch
  * debug lines give records and latency; its peak RSS is the kernel's high-water mark (VmHWM).
  */
-async function workerPhase(phaseEnv: Record<string, string>, expected: number): Promise<PhaseResult> {
+async function workerPhase(phaseEnv: Record<string, string>, expected: number, extraEnv: Record<string, string> = {}): Promise<PhaseResult> {
   const nodeFlags = [...workerNodeFlags(ROOT), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...profileFlags(), ...nodeFlags, join(ROOT, 'dist/cli/main.js'), 'worker'], {
     cwd: ROOT,
@@ -174,6 +179,7 @@ async function workerPhase(phaseEnv: Record<string, string>, expected: number): 
       FAULTLINE_LOG_LEVEL: 'debug',
       FAULTLINE_METRICS_PORT: '0',
       FAULTLINE_METRICS_HOST: '127.0.0.1',
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -270,6 +276,11 @@ async function corpus(rulesDir: string): Promise<string[]> {
   const { buildBank } = await import('../src/match/bank.js');
   const { matchingSignature } = await import('./rules-source.js');
   const { buildRecords, loadBackground, withoutMatches } = await import('./corpus.js');
+  if (process.env.BENCH_CORPUS === 'loghub') {
+    const background = loadBackground();
+    console.error(`bench:e2e: raw background ${background.origin}, matching lines kept, no signature added`);
+    return buildRecords(background, [], { count: RECORDS, targetBytes: RECORD_BYTES, signatureShare: 0, seed: 42 });
+  }
   const { rules } = await loadRules([rulesDir]);
   const { bank } = buildBank(rules);
   const quiet = withoutMatches(loadBackground(), (line) => bank.match(line).length > 0);
@@ -372,6 +383,7 @@ async function main(): Promise<void> {
     // The machine is shared (the broker, other work): alternate the two, keep each one's best round.
     const bares: PhaseResult[] = [];
     const workers: PhaseResult[] = [];
+    const noTemplates: PhaseResult[] = [];
     for (let r = 1; r <= ROUNDS; r++) {
       const out = `${output}-${r}`;
       await admin.createTopics({ topics: [{ topic: out, numPartitions: PARTITIONS }], waitForLeaders: true });
@@ -383,6 +395,18 @@ async function main(): Promise<void> {
           RECORDS,
         ),
       );
+      if (process.env.BENCH_TEMPLATES_OFF === '1') {
+        const outOff = `${output}-${r}-off`;
+        await admin.createTopics({ topics: [{ topic: outOff, numPartitions: PARTITIONS }], waitForLeaders: true });
+        outputs.push(outOff);
+        noTemplates.push(
+          await workerPhase(
+            { ...common, BENCH_GROUP: `bench-worker-off-${stamp}-${r}`, BENCH_OUTPUT: outOff, BENCH_DLQ: dlq, BENCH_RULES: rulesDir, BENCH_STAMP: `${stamp}-${r}-off` },
+            RECORDS,
+            { FAULTLINE_UNKNOWN_TEMPLATES: 'false' },
+          ),
+        );
+      }
       const [b, w] = [bares.at(-1), workers.at(-1)];
       console.error(`bench:e2e: round ${r}: bare ${b?.recordsPerSecond} records/s, worker ${w?.recordsPerSecond} records/s`);
     }
@@ -406,6 +430,8 @@ async function main(): Promise<void> {
       ratio,
       allRounds: { bare: bares.map((b) => b.recordsPerSecond), worker: workers.map((w) => w.recordsPerSecond) },
       targets: { ratio: TARGET_RATIO, workerRssMb: TARGET_RSS_MB },
+      corpus: process.env.BENCH_CORPUS === 'loghub' ? 'loghub' : 'quiet-1pct',
+      ...(noTemplates.length > 0 ? { workerTemplatesOff: best(noTemplates) } : {}),
       cpuCeiling: { cores: CORES, recordsPerSecond: Math.round(ceiling), ratio: round(ceiling / bareResult.recordsPerSecond, 3) },
       met: ratio >= TARGET_RATIO && workerResult.peakRssMb <= TARGET_RSS_MB,
     };
@@ -420,6 +446,13 @@ async function main(): Promise<void> {
     console.log(
       `CPU per record: bare ${bareResult.cpuUsPerRecord} µs, worker ${workerResult.cpuUsPerRecord} µs; the worker's work spread perfectly over all ${CORES} cores, with nothing else running, would cap it at ${fmt(report.cpuCeiling.recordsPerSecond)} records/s = ${report.cpuCeiling.ratio} of the bare rate`,
     );
+    if (noTemplates.length > 0) {
+      const off = best(noTemplates);
+      const minCpu = (xs: PhaseResult[]) => Math.min(...xs.map((x) => x.cpuUsPerRecord));
+      console.log(
+        `template miner (FAULTLINE_UNKNOWN_TEMPLATES): on ${workerResult.cpuUsPerRecord} µs/record, off ${off.cpuUsPerRecord} µs/record (best rounds by rate; lowest CPU: on ${minCpu(workers)}, off ${minCpu(noTemplates)}); off ${off.recordsPerSecond} records/s`,
+      );
+    }
     console.log(report.met ? 'targets met' : 'TARGETS MISSED');
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(join(ROOT, `bench/results/e2e-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);

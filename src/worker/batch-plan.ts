@@ -89,7 +89,8 @@ export class BatchPlan {
       } catch (err) {
         return { reason: 'processing-error', error: `cannot serialise the tagged event: ${errorText(err)}` };
       }
-      if (Buffer.byteLength(value) > this.settings.maxWriteBytes) {
+      // A UTF-16 unit is at most 3 UTF-8 bytes: most events need no byte count at all.
+      if (value.length * 3 > this.settings.maxWriteBytes && Buffer.byteLength(value) > this.settings.maxWriteBytes) {
         return { reason: 'too-large', error: `tagged event is over ${this.settings.maxWriteBytes} bytes` };
       }
     } else if (outcome.kind === 'matched' || this.settings.emit === 'all') {
