@@ -109,7 +109,7 @@ describe('rule cache', () => {
     const [name] = await entries(cache.dir);
     const file = path.join(cache.dir, name as string);
     const whole = await readFile(file);
-    for (const broken of [whole.subarray(0, whole.length >> 1), Buffer.concat([whole, Buffer.from('x')]), '{"format":2,"key":"another"}', 'null']) {
+    for (const broken of [whole.subarray(0, whole.length >> 1), Buffer.concat([whole, Buffer.from('x')]), '{"format":3,"key":"another"}', 'null']) {
       await writeFile(file, broken);
       cache.warnings.length = 0;
       const loaded = await load([dir], cache);
