@@ -60,7 +60,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'cacheDir',
     flag: '--cache-dir <dir>',
     env: 'FAULTLINE_CACHE_DIR',
-    help: 'where loaded and compiled rule sets are kept between starts, keyed on the rule files\' content and the engine versions (default $XDG_CACHE_HOME/faultline, else ~/.cache/faultline; "off": no cache)',
+    help: 'where loaded and compiled rule sets are kept between starts, keyed on the rule files\' content and the engine versions (default $XDG_CACHE_HOME/faultline/rules, else ~/.cache/faultline/rules; "off": no cache)',
     schema: nonEmpty,
     commands: ['worker', 'scan'],
   },

@@ -74,10 +74,10 @@ export interface BankCacheOptions {
   warn: (message: string) => void;
 }
 
-/** FAULTLINE_CACHE_DIR's default: $XDG_CACHE_HOME/faultline, else ~/.cache/faultline. */
+/** FAULTLINE_CACHE_DIR's default: $XDG_CACHE_HOME/faultline/rules, else ~/.cache/faultline/rules. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : path.join(homedir(), '.cache');
-  return path.join(base, 'faultline');
+  return path.join(base, 'faultline', 'rules');
 }
 
 let engineKey: string | undefined;
@@ -255,7 +255,7 @@ export function writeCached(opts: BankCacheOptions, key: string, load: CachedLoa
 function pruneOldEntries(dir: string): void {
   try {
     const entries = readdirSync(dir)
-      .filter((n) => /^bank-[0-9a-f]{32}\.json$/.test(n))
+      .filter((n) => /^bank-[0-9a-f]{32}\.(bin|json)$/.test(n))
       .map((n) => ({ file: path.join(dir, n), mtime: statSync(path.join(dir, n)).mtimeMs }))
       .sort((a, b) => b.mtime - a.mtime);
     for (const old of entries.slice(KEEP_ENTRIES)) rmSync(old.file, { force: true });

@@ -89,6 +89,16 @@ describe('rule cache', () => {
     expect(await entries(cache.dir)).toHaveLength(2);
   });
 
+  it('keeps the newest three entries', async () => {
+    const dir = await rulesDir({ 'a.json': flatRecord({ id: 't/a', regex: 'boom 0' }) });
+    const cache = await cacheIn();
+    for (let i = 0; i < 5; i++) {
+      await writeFile(path.join(dir, 'a.json'), JSON.stringify(flatRecord({ id: 't/a', regex: `boom ${i}` })));
+      (await load([dir], cache)).bank.close();
+    }
+    expect(await entries(cache.dir)).toHaveLength(3);
+  });
+
   it('the same rules read through another path are not served the first path\'s entry', async () => {
     const dir = await rulesDir({ 'a.json': flatRecord({ id: 't/a' }) });
     const copy = await mkdtemp(path.join(tmpdir(), 'faultline-rules-copy-'));
