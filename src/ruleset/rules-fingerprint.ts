@@ -41,20 +41,21 @@ export async function rulesFingerprint(
   listings?: DirectoryListings,
 ): Promise<string> {
   const listDir = (dir: string): Dirent[] => {
-    if (listings === undefined) return readdirSync(dir, { withFileTypes: true });
+    if (listings === undefined) return sortedList(dir);
     const info = statSync(dir);
     const stamp = `${info.ino} ${info.mtimeMs} ${info.ctimeMs}`;
     const known = listings.get(dir);
     if (known !== undefined && known.stamp === stamp) return known.list;
-    const list = readdirSync(dir, { withFileTypes: true });
+    const list = sortedList(dir);
     if (Date.now() - info.mtimeMs > LISTING_TRUST_MS && Date.now() - info.ctimeMs > LISTING_TRUST_MS) listings.set(dir, { stamp, list });
     else listings.delete(dir);
     return list;
   };
   const hash = createHash('sha256');
+  // Hashed in one go at the end: one update per line was a sixth of a pass.
+  const lines: string[] = [];
   const note = (line: string): void => {
-    hash.update(line);
-    hash.update('\n');
+    lines.push(line);
   };
   const seenDirs = new Set<string>();
   let entries = 0;
@@ -89,14 +90,13 @@ export async function rulesFingerprint(
       note(`! ${dir} ${codeOf(error)}`);
       return;
     }
-    list = [...list].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // Real paths of plain entries follow from the directory's: realpath only behind a symlink.
     const files: { full: string; real: string | undefined }[] = [];
     const dirs: { full: string; real: string | undefined }[] = [];
     for (const entry of list) {
       if (entry.name.startsWith('.')) continue;
       if (++entries > maxEntries) break;
-      const full = path.join(dir, entry.name);
+      const full = child(dir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       const linked = entry.isSymbolicLink();
@@ -110,7 +110,7 @@ export async function rulesFingerprint(
           continue;
         }
       }
-      const at = { full, real: linked ? undefined : path.join(real, entry.name) };
+      const at = { full, real: linked ? undefined : child(real, entry.name) };
       if (isDir) dirs.push(at);
       else if (isFile && entry.name.endsWith('.json')) files.push(at);
     }
@@ -134,7 +134,17 @@ export async function rulesFingerprint(
     }
   }
   if (entries > maxEntries) note(`truncated at ${maxEntries}`);
+  if (lines.length > 0) hash.update(`${lines.join('\n')}\n`);
   return hash.digest('hex');
+}
+
+function sortedList(dir: string): Dirent[] {
+  return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** path.join for a directory and one entry name (measured: path.join was a fifth of a pass). */
+function child(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
 }
 
 function codeOf(error: unknown): string {
