@@ -14,6 +14,11 @@
  * work would allow were it spread perfectly over every core — an upper bound for any way of
  * running it in parallel on this machine.
  *
+ * BENCH_CORPUS=loghub takes the loghub lines as they are instead (no matching line left out, no
+ * signature added: most records then match and are written out). BENCH_TEMPLATES_OFF=1 adds, in
+ * each round, a worker with FAULTLINE_UNKNOWN_TEMPLATES=false (the template miner of unmatched
+ * errors off; default on) and reports its CPU per record beside the default worker's.
+ *
  * Broker: KAFKA_BROKERS if set, else scripts/kafka on BENCH_KAFKA_PORT (19392), started for the
  * run and stopped after it if the run started it. Targets: ratio >= 0.6, worker RSS <= 300 MB;
  * the exit code is 1 when one is missed. Results go to bench/results/e2e-<time>.json (the
@@ -166,7 +171,7 @@ async function bare(): Promise<PhaseResult> {
  * (built first; BENCH_NODE_FLAGS adds flags), configured through the environment. Its per-batch
  * debug lines give records and latency; its peak RSS is the kernel's high-water mark (VmHWM).
  */
-async function workerPhase(phaseEnv: Record<string, string>, expected: number): Promise<PhaseResult> {
+async function workerPhase(phaseEnv: Record<string, string>, expected: number, extraEnv: Record<string, string> = {}): Promise<PhaseResult> {
   const nodeFlags = [...workerNodeFlags(ROOT), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...profileFlags(), ...nodeFlags, join(ROOT, 'dist/cli/main.js'), 'worker'], {
     cwd: ROOT,
@@ -183,6 +188,7 @@ async function workerPhase(phaseEnv: Record<string, string>, expected: number): 
       FAULTLINE_METRICS_PORT: '0',
       FAULTLINE_METRICS_HOST: '127.0.0.1',
       FAULTLINE_MATCH_THREADS: phaseEnv.BENCH_MATCH_THREADS,
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -279,6 +285,11 @@ async function corpus(rulesDir: string): Promise<string[]> {
   const { buildBank } = await import('../src/match/bank.js');
   const { matchingSignature } = await import('./rules-source.js');
   const { buildRecords, loadBackground, withoutMatches } = await import('./corpus.js');
+  if (process.env.BENCH_CORPUS === 'loghub') {
+    const background = loadBackground();
+    console.error(`bench:e2e: raw background ${background.origin}, matching lines kept, no signature added`);
+    return buildRecords(background, [], { count: RECORDS, targetBytes: RECORD_BYTES, signatureShare: 0, seed: 42 });
+  }
   const { rules } = await loadRules([rulesDir]);
   const { bank } = buildBank(rules);
   const quiet = withoutMatches(loadBackground(), (line) => bank.match(line).length > 0);
@@ -382,6 +393,7 @@ async function main(): Promise<void> {
     const bares: PhaseResult[] = [];
     const workers: PhaseResult[] = [];
     const singles: PhaseResult[] = [];
+    const noTemplates: PhaseResult[] = [];
     for (let r = 1; r <= ROUNDS; r++) {
       const out = `${output}-${r}`;
       await admin.createTopics({ topics: [{ topic: out, numPartitions: PARTITIONS }], waitForLeaders: true });
@@ -401,6 +413,18 @@ async function main(): Promise<void> {
           RECORDS,
         ),
       );
+      if (process.env.BENCH_TEMPLATES_OFF === '1') {
+        const outOff = `${output}-${r}-off`;
+        await admin.createTopics({ topics: [{ topic: outOff, numPartitions: PARTITIONS }], waitForLeaders: true });
+        outputs.push(outOff);
+        noTemplates.push(
+          await workerPhase(
+            { ...common, BENCH_GROUP: `bench-worker-off-${stamp}-${r}`, BENCH_OUTPUT: outOff, BENCH_DLQ: dlq, BENCH_RULES: rulesDir, BENCH_STAMP: `${stamp}-${r}-off` },
+            RECORDS,
+            { FAULTLINE_UNKNOWN_TEMPLATES: 'false' },
+          ),
+        );
+      }
       const [b, w, w1] = [bares.at(-1), workers.at(-1), singles.at(-1)];
       console.error(
         `bench:e2e: round ${r}: bare ${b?.recordsPerSecond} records/s, worker ${THREADS} threads ${w?.recordsPerSecond} records/s, 1 thread ${w1?.recordsPerSecond} records/s`,
@@ -429,6 +453,8 @@ async function main(): Promise<void> {
       threads: { n: THREADS, single: singleResult, ratio: threadRatio, cpuUsPerRecord: { n: workerResult.cpuUsPerRecord, one: singleResult.cpuUsPerRecord } },
       allRounds: { bare: bares.map((b) => b.recordsPerSecond), worker: workers.map((w) => w.recordsPerSecond), worker1Thread: singles.map((w) => w.recordsPerSecond) },
       targets: { ratio: TARGET_RATIO, workerRssMb: TARGET_RSS_MB, threadRatio: TARGET_THREAD_RATIO },
+      corpus: process.env.BENCH_CORPUS === 'loghub' ? 'loghub' : 'quiet-1pct',
+      ...(noTemplates.length > 0 ? { workerTemplatesOff: best(noTemplates) } : {}),
       cpuCeiling: { cores: CORES, recordsPerSecond: Math.round(ceiling), ratio: round(ceiling / bareResult.recordsPerSecond, 3) },
       met: ratio >= TARGET_RATIO && workerResult.peakRssMb <= TARGET_RSS_MB && (THREADS === 1 || threadRatio >= TARGET_THREAD_RATIO),
     };
@@ -449,6 +475,13 @@ async function main(): Promise<void> {
     );
     // Same records, same rules: the pool must tag exactly what the main thread does.
     if (singleResult.matched !== workerResult.matched) console.log(`MISMATCH: ${workerResult.matched} events written with ${THREADS} threads, ${singleResult.matched} with 1`);
+    if (noTemplates.length > 0) {
+      const off = best(noTemplates);
+      const minCpu = (xs: PhaseResult[]) => Math.min(...xs.map((x) => x.cpuUsPerRecord));
+      console.log(
+        `template miner (FAULTLINE_UNKNOWN_TEMPLATES): on ${workerResult.cpuUsPerRecord} µs/record, off ${off.cpuUsPerRecord} µs/record (best rounds by rate; lowest CPU: on ${minCpu(workers)}, off ${minCpu(noTemplates)}); off ${off.recordsPerSecond} records/s`,
+      );
+    }
     console.log(report.met ? 'targets met' : 'TARGETS MISSED');
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(join(ROOT, `bench/results/e2e-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);

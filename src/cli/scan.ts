@@ -9,6 +9,7 @@ import { problemLine } from '../kb/problem-text.js';
 import type { MatcherBank } from '../match/types.js';
 import { decodeOptionsFrom } from '../pipeline/decode-options.js';
 import { NOOP_OBSERVER } from '../pipeline/observer.js';
+import { bankCacheFrom } from '../ruleset/bank-cache.js';
 import { loadBank, RulesUnusableError } from '../ruleset/load-bank.js';
 import { STDIN_PATH } from '../source/line-source.js';
 import { RecordReader } from '../source/record-reader.js';
@@ -101,7 +102,8 @@ export async function runScan(opts: ScanOptions, io: ScanIo): Promise<number> {
  */
 async function loadBankForScan(config: Config, io: CliIo): Promise<MatcherBank | undefined> {
   try {
-    const loaded = await loadBank({ dirs: config.rules, strict: config.strictRules }, NOOP_OBSERVER);
+    const cache = bankCacheFrom(config.cacheDir, (message) => io.stderr.write(`faultline scan: ${message}\n`));
+    const loaded = await loadBank({ dirs: config.rules, strict: config.strictRules, cache }, NOOP_OBSERVER);
     for (const p of loaded.problems) io.stderr.write(`faultline scan: skipped rule: ${problemLine(p)}\n`);
     return loaded.bank;
   } catch (err) {

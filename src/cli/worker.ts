@@ -16,6 +16,7 @@ import { usableCores } from '../pool/thread-count.js';
 import type { BankHolder } from '../ruleset/bank-holder.js';
 import { coreProcessorFor } from '../worker/core-processor.js';
 import { kafkaLogToPino, kafkaVerbosity } from '../worker/kafka-log.js';
+import { bankCacheFrom } from '../ruleset/bank-cache.js';
 import { openLiveRules } from '../ruleset/live-rules.js';
 import type { ProcessorFactory } from '../worker/record-outcome.js';
 import { Worker } from '../worker/worker.js';
@@ -97,6 +98,7 @@ export async function runWorker(config: Config, deps: WorkerDeps): Promise<Worke
     dirs: config.rules,
     strict: config.strictRules,
     watchMs: config.rulesWatchMs,
+    cache: bankCacheFrom(config.cacheDir, (message) => logger.warn({ event: 'rule-cache' }, message)),
     logger,
     observer,
     ...(deps.banks === undefined ? {} : { banks: deps.banks }),

@@ -10,6 +10,8 @@ export interface Config {
   rulesWatchMs: number;
   /** Matcher threads; unset: the cores the process may use (src/pool/thread-count.ts). */
   matchThreads?: number;
+  /** FAULTLINE_CACHE_DIR: unset is the default directory (src/ruleset/bank-cache.ts), "off" none. */
+  cacheDir?: string;
   maxRecordBytes: number;
   /** Limits on what a record carries besides its value, checked before anything reads it. */
   maxKeyBytes: number;

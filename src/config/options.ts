@@ -57,6 +57,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ALL,
   },
   {
+    key: 'cacheDir',
+    flag: '--cache-dir <dir>',
+    env: 'FAULTLINE_CACHE_DIR',
+    help: 'where loaded and compiled rule sets are kept between starts, keyed on the rule files\' content and the engine versions (default $XDG_CACHE_HOME/faultline/rules, else ~/.cache/faultline/rules; "off": no cache)',
+    schema: nonEmpty,
+    commands: ['worker', 'scan'],
+  },
+  {
     key: 'rulesWatchMs',
     flag: '--rules-watch-ms <ms>',
     env: 'FAULTLINE_RULES_WATCH_MS',

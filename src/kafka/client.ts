@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { registerCodecs } from './codecs/registry.js';
 import { installFetchGuard } from './fetch-guard.js';
+import { installIdleRequestQueue } from './idle-request-queue.js';
 
 /** The connection settings of Config that the Kafka client needs. */
 export type KafkaConnection = Pick<
@@ -43,6 +44,7 @@ export function createKafka(conn: KafkaConnection, log: KafkaLog, verbosity: Kaf
   // unreadable batch stalling its partition only (./fetch-guard.ts), before any fetch.
   registerCodecs();
   installFetchGuard();
+  installIdleRequestQueue();
   return new Kafka(kafkaConfig(conn, log, verbosity));
 }
 

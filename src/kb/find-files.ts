@@ -3,9 +3,14 @@
  * mount is `dir/name -> ..data/name`, `..data -> ..2024_01_01_…`), dot-entries are skipped so
  * that `..data` and its timestamped target are never read besides the visible names, and every
  * real file is taken once however many paths lead to it. schema.json and *.schema.json are left out.
+ *
+ * The calls are synchronous, with a yield to the event loop every few hundred entries: the
+ * deadends KB has 2,045 directories for its 2,522 files, and awaiting fs.promises for each
+ * readdir and realpath made finding them take 0.4 s; synchronously it is ~20 ms.
  */
 import type { Dirent } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { setImmediate } from 'node:timers/promises';
 import path from 'node:path';
 import type { RuleProblem } from './types.js';
 
@@ -20,8 +25,17 @@ export function isSchemaFileName(name: string): boolean {
   return name === 'schema.json' || name.endsWith('.schema.json');
 }
 
+/** Entries looked at between two yields to the event loop. */
+const YIELD_EVERY = 256;
+
 export async function findRuleFiles(roots: readonly string[]): Promise<FoundFiles> {
   const found: FoundFiles = { files: [], problems: [] };
+  let sinceYield = 0;
+  const maybeYield = async (): Promise<void> => {
+    if (++sinceYield < YIELD_EVERY) return;
+    sinceYield = 0;
+    await setImmediate();
+  };
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
 
@@ -29,10 +43,11 @@ export async function findRuleFiles(roots: readonly string[]): Promise<FoundFile
     found.problems.push({ kind: 'io', file, message: `${what}: ${errorText(error)}` });
   };
 
-  const takeFile = async (file: string): Promise<void> => {
+  /** `knownReal`: the real path when the caller has it (a plain file in a resolved directory). */
+  const takeFile = (file: string, knownReal?: string): void => {
     // Known non-records by name: not even listed as skipped, they are expected next to rules.
     if (isSchemaFileName(path.basename(file))) return;
-    const real = await realpath(file);
+    const real = knownReal ?? realpathSync(file);
     if (seenFiles.has(real)) return;
     seenFiles.add(real);
     found.files.push(file);
@@ -42,10 +57,10 @@ export async function findRuleFiles(roots: readonly string[]): Promise<FoundFile
     let real: string;
     let entries: Dirent[];
     try {
-      real = await realpath(dir);
+      real = realpathSync(dir);
       if (seenDirs.has(real)) return; // symlink loop or overlapping roots
       seenDirs.add(real);
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
       ioProblem(dir, 'cannot read directory', error);
       return;
@@ -53,12 +68,13 @@ export async function findRuleFiles(roots: readonly string[]): Promise<FoundFile
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
+      await maybeYield();
       const full = path.join(dir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         try {
-          const target = await stat(full);
+          const target = statSync(full);
           isDir = target.isDirectory();
           isFile = target.isFile();
         } catch (error) {
@@ -69,7 +85,9 @@ export async function findRuleFiles(roots: readonly string[]): Promise<FoundFile
       if (isDir) await walk(full);
       else if (isFile && entry.name.endsWith('.json')) {
         try {
-          await takeFile(full);
+          // A plain file's real path is its resolved directory's plus its name: no realpath
+          // call per file.
+          takeFile(full, entry.isSymbolicLink() ? undefined : path.join(real, entry.name));
         } catch (error) {
           ioProblem(full, 'cannot resolve file', error);
         }
@@ -79,10 +97,10 @@ export async function findRuleFiles(roots: readonly string[]): Promise<FoundFile
 
   for (const root of roots) {
     try {
-      const info = await stat(root);
+      const info = statSync(root);
       // A root given explicitly is taken whatever its name: only entries found by walking are filtered.
       if (info.isDirectory()) await walk(root);
-      else await takeFile(root);
+      else takeFile(root);
     } catch (error) {
       ioProblem(root, 'cannot read rules path', error);
     }

@@ -17,7 +17,7 @@ import type { Rule, RuleProblem } from '../kb/types.js';
 import type RE2 from 're2';
 import { compileAnchored, compilePattern, re2Syntax } from './compile.js';
 import { gateOf, type Gate } from './gate.js';
-import { DEFAULT_PREFILTER_OPTIONS, extractBranches, extractPrefilter, type PrefilterOptions } from './prefilter.js';
+import { DEFAULT_PREFILTER_OPTIONS, extractBranches, extractPrefilter, type PrefilterOptions, type PrefilterUnit } from './prefilter.js';
 import { PrefilterIndex, type IndexedPattern } from './prefilter-index.js';
 import { StampSet } from './stamp-set.js';
 import { UnfilteredSet, type SetPattern } from './unfiltered-set.js';
@@ -37,7 +37,8 @@ export interface BankOptions extends Partial<PrefilterOptions> {
 const DEFAULT_SET_CHUNK = 16;
 
 interface CompiledPattern {
-  re: RE2;
+  /** Null until first needed when the bank was made from a plan (compiling is most of a build). */
+  re: RE2 | null;
   /** The same regex with the sticky flag, made on the first match (see `match`). */
   anchored: RE2 | null;
   source: string;
@@ -54,11 +55,37 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function compileRules(rules: readonly Rule[]): { kept: Rule[]; patterns: CompiledPattern[]; problems: RuleProblem[] } {
-  const kept: Rule[] = [];
+/** A pattern of the bank as data: what a cached bank (src/ruleset/bank-cache.ts) stores. */
+export interface PlannedPattern {
+  /** Index into the plan's kept rules. */
+  rule: number;
+  /** Which of the rule's patterns. */
+  index: number;
+  source: string;
+  /** The regex as RE2 compiled it (node-re2's internalSource), which the prefilter reads. */
+  syntax: string;
+  /** Found through the prefilter (its units), through gates (recomputed from `syntax`), or through RE2.Set. */
+  route: { kind: 'prefilter'; units: PrefilterUnit[] } | { kind: 'gated' } | { kind: 'set' };
+}
+
+/**
+ * Everything buildBank works out from the rules, as plain JSON: which rules compiled, every
+ * pattern's RE2 syntax and prefilter route, the problems. Making a bank from a plan needs no
+ * regex parsing, and compiles each RE2 only when the prefilter first names it a candidate.
+ */
+export interface BankPlan {
+  /** Indexes (into the rules given) of the rules that have at least one good pattern. */
+  kept: number[];
+  patterns: PlannedPattern[];
+  problems: RuleProblem[];
+  options: PrefilterOptions;
+}
+
+function compileRules(rules: readonly Rule[]): { kept: number[]; patterns: CompiledPattern[]; problems: RuleProblem[] } {
+  const kept: number[] = [];
   const patterns: CompiledPattern[] = [];
   const problems: RuleProblem[] = [];
-  for (const rule of rules) {
+  rules.forEach((rule, r) => {
     const good: CompiledPattern[] = [];
     rule.patterns.forEach((p, index) => {
       try {
@@ -70,20 +97,20 @@ function compileRules(rules: readonly Rule[]): { kept: Rule[]; patterns: Compile
     if (rule.patterns.length === 0) {
       problems.push({ kind: 'missing-field', file: rule.file, ruleId: rule.id, message: 'rule has no regex' });
     }
-    if (good.length === 0) continue;
-    kept.push(rule);
+    if (good.length === 0) return;
+    kept.push(r);
     patterns.push(...good);
-  }
+  });
   return { kept, patterns, problems };
 }
 
 /** End (bytes) of the match `p` has at `startByte` in `utf8`. */
-function matchEnd(p: CompiledPattern, utf8: Buffer, startByte: number): number {
-  const anchored = (p.anchored ??= compileAnchored(p.re));
+function matchEnd(p: CompiledPattern, re: RE2, utf8: Buffer, startByte: number): number {
+  const anchored = (p.anchored ??= compileAnchored(re));
   anchored.lastIndex = startByte;
   if (anchored.test(utf8)) return anchored.lastIndex;
   // Cannot happen (same regex, same text); should it ever, exec() answers alone.
-  const m = p.re.exec(utf8);
+  const m = re.exec(utf8);
   return m === null ? startByte : m.index + m[0].length;
 }
 
@@ -135,10 +162,13 @@ class Bank implements MatcherBank {
       // search() is a DFA pass like test(), and gives the start; the end comes from the sticky
       // copy anchored there (same leftmost-first match: RE2 keeps the whole text as context).
       // Measured 2-3x cheaper than exec(), which also computes every capture group.
-      const startByte = p.re.search(utf8);
+      // A plan's patterns compiled the same way when the plan was made (same RE2 build: the
+      // cache key holds its version), so this cannot throw.
+      const re = (p.re ??= compilePattern(p.source));
+      const startByte = re.search(utf8);
       if (startByte < 0) continue;
       lastRule = p.rule;
-      const endByte = matchEnd(p, utf8, startByte);
+      const endByte = matchEnd(p, re, utf8, startByte);
       const start = ascii ? startByte : utf16Units(utf8, 0, startByte);
       const end = ascii ? endByte : start + utf16Units(utf8, startByte, endByte);
       results.push({ rule: p.rule, pattern: p.index, start, end });
@@ -173,30 +203,83 @@ function gatedBranches(syntax: string, options: PrefilterOptions): { units: Inde
   return { units: branches.units, gates };
 }
 
-/** Compiles rules into a bank. Pure: no I/O. Regexes RE2 rejects come back as problems. */
-export function buildBank(rules: readonly Rule[], opts: BankOptions = {}): BuildResult {
-  const started = performance.now();
-  const prefilterOptions: PrefilterOptions = {
+function prefilterOptionsOf(opts: BankOptions): PrefilterOptions {
+  return {
     minAtomBytes: opts.minAtomBytes ?? DEFAULT_PREFILTER_OPTIONS.minAtomBytes,
     minTriggerBytes: opts.minTriggerBytes ?? DEFAULT_PREFILTER_OPTIONS.minTriggerBytes,
     maxAtomUnits: opts.maxAtomUnits ?? DEFAULT_PREFILTER_OPTIONS.maxAtomUnits,
   };
-  const { kept, patterns, problems } = compileRules(rules);
+}
 
-  const indexed: IndexedPattern[] = [];
-  const viaSet: SetPattern[] = [];
-  patterns.forEach((p, id) => {
-    const syntax = re2Syntax(p.re);
-    const found = extractPrefilter(syntax, prefilterOptions);
-    if (found.kind === 'prefilter') {
-      indexed.push({ id, units: found.units });
-      return;
-    }
-    const gated = gatedBranches(syntax, prefilterOptions);
-    if (gated !== null) indexed.push({ id, ...gated });
-    else viaSet.push({ id, source: p.source, re: p.re });
+/** Compiles the rules and works out every pattern's route; the compiled regexes come along for buildBank. */
+function planWithRegexes(rules: readonly Rule[], opts: BankOptions): { plan: BankPlan; compiled: CompiledPattern[] } {
+  const options = prefilterOptionsOf(opts);
+  const { kept, patterns, problems } = compileRules(rules);
+  const planned = patterns.map((p): PlannedPattern => {
+    const syntax = re2Syntax(p.re as RE2);
+    const found = extractPrefilter(syntax, options);
+    const base = { rule: p.rule, index: p.index, source: p.source, syntax };
+    if (found.kind === 'prefilter') return { ...base, route: { kind: 'prefilter', units: found.units } };
+    return { ...base, route: { kind: gatedBranches(syntax, options) !== null ? 'gated' : 'set' } };
   });
-  const prefilter = indexed.length > 0 ? new PrefilterIndex(indexed) : null;
+  return { plan: { kept, patterns: planned, problems, options }, compiled: patterns };
+}
+
+/** The plan of a bank for these rules (buildBank's work, as data to cache). Pure: no I/O. */
+export function planBank(rules: readonly Rule[], opts: BankOptions = {}): BankPlan {
+  return planWithRegexes(rules, opts).plan;
+}
+
+/**
+ * A bank from a plan made for these very rules (same rules, same order; the caller vouches for
+ * that, as src/ruleset/bank-cache.ts does by keying plans on the rule files' content).
+ * `compiled` are the plan's regexes when they are at hand; otherwise each compiles on first use.
+ */
+export function bankFromPlan(rules: readonly Rule[], plan: BankPlan, opts: BankOptions = {}, prefilter?: PrefilterIndex | null): MatcherBank {
+  return assembleBank(rules, plan, opts, undefined, performance.now(), prefilter);
+}
+
+/**
+ * The prefilter index of a plan: its prefiltered and gated patterns behind one literal scan,
+ * or null when it has none. The rule cache stores it (`tables()`), as building it is most of
+ * what is left of a build once the plan is known.
+ */
+export function prefilterOfPlan(plan: BankPlan): PrefilterIndex | null {
+  const indexed: IndexedPattern[] = [];
+  plan.patterns.forEach((p, id) => {
+    if (p.route.kind === 'prefilter') indexed.push({ id, units: p.route.units });
+    else if (p.route.kind === 'gated') {
+      const gated = gatedBranches(p.syntax, plan.options);
+      // The plan said so with this very code (the cache key holds it): cannot happen.
+      if (gated === null) throw new Error(`bank plan: pattern ${id} has no gates any more`);
+      indexed.push({ id, ...gated });
+    }
+  });
+  return indexed.length > 0 ? new PrefilterIndex(indexed) : null;
+}
+
+function assembleBank(
+  rules: readonly Rule[],
+  plan: BankPlan,
+  opts: BankOptions,
+  compiled: CompiledPattern[] | undefined,
+  started: number,
+  given?: PrefilterIndex | null,
+): MatcherBank {
+  const kept = plan.kept.map((r) => {
+    const rule = rules[r];
+    if (rule === undefined) throw new Error(`bank plan names rule ${r}, beyond the ${rules.length} given`);
+    return rule;
+  });
+  const patterns: CompiledPattern[] =
+    compiled ?? plan.patterns.map((p) => ({ re: null, anchored: null, source: p.source, rule: p.rule, index: p.index }));
+  const viaSet: SetPattern[] = [];
+  plan.patterns.forEach((p, id) => {
+    if (p.route.kind !== 'set') return;
+    const pattern = patterns[id] as CompiledPattern;
+    viaSet.push({ id, source: p.source, re: (pattern.re ??= compilePattern(p.source)) });
+  });
+  const prefilter = given === undefined ? prefilterOfPlan(plan) : given;
   const unfiltered = viaSet.length > 0 ? new UnfilteredSet(viaSet, opts.setChunkSize ?? DEFAULT_SET_CHUNK) : null;
 
   const stats: BankStats = {
@@ -206,5 +289,12 @@ export function buildBank(rules: readonly Rule[], opts: BankOptions = {}): Build
     unfiltered: viaSet.length,
     buildMs: performance.now() - started,
   };
-  return { bank: new Bank(kept, patterns, prefilter, unfiltered, stats), problems };
+  return new Bank(kept, patterns, prefilter, unfiltered, stats);
+}
+
+/** Compiles rules into a bank. Pure: no I/O. Regexes RE2 rejects come back as problems. */
+export function buildBank(rules: readonly Rule[], opts: BankOptions = {}): BuildResult {
+  const started = performance.now();
+  const { plan, compiled } = planWithRegexes(rules, opts);
+  return { bank: assembleBank(rules, plan, opts, compiled, started), problems: plan.problems };
 }

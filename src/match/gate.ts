@@ -14,7 +14,7 @@ import { foldCodePoint } from './prefilter.js';
 import type { RegexNode } from './re2-parse.js';
 
 /** Folded BMP units one position can be; null: any one code point (1 or 2 UTF-16 units). */
-type Position = Uint16Array | null;
+export type Position = Uint16Array | null;
 
 /** A class becomes a set position only with at most this many folded members, else "any". */
 const MAX_SET = 16;
@@ -81,7 +81,11 @@ export class Gate {
   private readonly firstRaw: string | null;
   private readonly canon: Uint16Array;
 
+  /** What the gate was made from (the rule cache stores it). */
+  readonly positions: readonly Position[];
+
   constructor(positions: readonly Position[]) {
+    this.positions = positions;
     this.canon = foldTable();
     this.first = positions[0] as Uint16Array;
     this.rest = positions.slice(1);

@@ -57,6 +57,22 @@ export interface ScannerOptions {
   wide?: boolean;
 }
 
+/** What a scanner is made of (see the fields of LiteralScanner). */
+export interface ScannerTables {
+  states: number;
+  width: number;
+  /** Column map, transitions and `seen` stamps (Int32Array above 65,536 states). */
+  table: Uint16Array | Int32Array;
+  seenAt: number;
+  /** States that report something. */
+  reporting: number;
+  ownersStart: Int32Array;
+  owners: Int32Array;
+  outputLink: Int32Array;
+  /** Highest owner + 1. */
+  owners1: number;
+}
+
 export class LiteralScanner {
   /** Number of automaton states. */
   readonly states: number;
@@ -91,105 +107,41 @@ export class LiteralScanner {
   /** For `seen`: 16 bits, so that it fits the narrow table. */
   private seenGeneration = 0;
 
-  constructor(literals: readonly ScannerLiteral[], options: ScannerOptions = {}) {
-    const columns = assignColumns(literals);
-    const width = columns.width;
-    this.width = width;
-    let maxOwner = 0;
-
-    // Trie over columns, built straight into the transition table (-1: no child yet). The
-    // number of states is the number of distinct literal prefixes, counted first.
-    const coded = literals.map((lit) => {
-      if (lit.text.length === 0) throw new Error('a literal must not be empty');
-      const cols = new Uint8Array(lit.text.length);
-      for (let i = 0; i < cols.length; i++) cols[i] = columns.ofUnit.get(lit.text.charCodeAt(i)) as number;
-      return { cols, owner: lit.owner };
-    });
-    const n = 1 + countPrefixes(coded.map((c) => c.cols));
-    this.states = n;
-    const delta = new Int32Array(n * width).fill(-1);
-    const ownersOf: (number[] | undefined)[] = [];
-    let states = 1;
-    for (const { cols, owner } of coded) {
-      maxOwner = Math.max(maxOwner, owner);
-      let s = 0;
-      for (let i = 0; i < cols.length; i++) {
-        const at = s * width + (cols[i] as number);
-        let t = delta[at] as number;
-        if (t < 0) {
-          t = states++;
-          delta[at] = t;
-        }
-        s = t;
-      }
-      (ownersOf[s] ??= []).push(owner);
-    }
-
-    // Breadth-first: failure links, missing transitions (those of the fail state), output links
-    // (the fail state if it has owners, else its output link). A state reports its own owners
-    // and those along its output links. States are renumbered in this order so that the
-    // shallow, hot ones sit together.
-    const fail = new Int32Array(n);
-    const link = new Int32Array(n);
-    const order = new Int32Array(n);
-    let tail = 1;
-    for (let col = 0; col < width; col++) {
-      const t = delta[col] as number;
-      if (t < 0) delta[col] = 0;
-      else order[tail++] = t;
-    }
-    for (let head = 1; head < tail; head++) {
-      const s = order[head] as number;
-      const base = s * width;
-      const fbase = (fail[s] as number) * width;
-      for (let col = 0; col < width; col++) {
-        const t = delta[base + col] as number;
-        if (t < 0) {
-          delta[base + col] = delta[fbase + col] as number;
-        } else {
-          const tf = delta[fbase + col] as number;
-          fail[t] = tf;
-          link[t] = ownersOf[tf] !== undefined ? tf : (link[tf] as number);
-          order[tail++] = t;
-        }
-      }
-    }
-    const newId = new Int32Array(n);
-    order.forEach((old, i) => (newId[old] = i));
-
-    const wide = options.wide === true || n > NARROW_STATES;
-    const seenAt = TRANSITIONS + n * width;
-    const size = seenAt + n;
-    const table = wide ? new Int32Array(size) : new Uint16Array(size);
-    for (let c = 0; c < TRANSITIONS; c++) table[c] = columns.columnOf[c] as number;
-    for (let s = 0; s < n; s++) {
-      const from = s * width;
-      const to = TRANSITIONS + (newId[s] as number);
-      for (let col = 0; col < width; col++) table[to + col * n] = newId[delta[from + col] as number] as number;
-    }
-    const ownersStart = new Int32Array(n + 1);
-    const outputLink = new Int32Array(n);
-    const flat: number[] = [];
-    let reporting = 0;
-    for (let k = 0; k < n; k++) {
-      const old = order[k] as number;
-      ownersStart[k] = flat.length;
-      for (const o of new Set(ownersOf[old] ?? [])) flat.push(o);
-      outputLink[k] = newId[link[old] as number] as number;
-      const reports = ownersStart[k] !== flat.length || outputLink[k] !== 0;
-      if (reports) reporting++;
-      table[seenAt + k] = reports ? 0 : NEVER;
-    }
-    ownersStart[n] = flat.length;
-    this.table16 = wide ? new Uint16Array(0) : (table as Uint16Array);
-    this.table32 = wide ? (table as Int32Array) : new Int32Array(0);
-    this.seenAt = seenAt;
-    this.hits = new Int32Array(Math.max(reporting, 1));
-    this.ownersStart = ownersStart;
-    this.outputLink = outputLink;
-    this.owners = Int32Array.from(flat);
-    this.found = new Int32Array(literals.length === 0 ? 1 : maxOwner + 1);
+  /** From literals, or from the tables of another scanner (`tables()`, as the rule cache stores them). */
+  constructor(input: readonly ScannerLiteral[] | ScannerTables, options: ScannerOptions = {}) {
+    const t = Array.isArray(input) ? buildTables(input as readonly ScannerLiteral[], options) : (input as ScannerTables);
+    const wide = t.table instanceof Int32Array;
+    this.states = t.states;
+    this.width = t.width;
+    this.table16 = wide ? new Uint16Array(0) : (t.table as Uint16Array);
+    this.table32 = wide ? (t.table as Int32Array) : new Int32Array(0);
+    this.seenAt = t.seenAt;
+    this.hits = new Int32Array(Math.max(t.reporting, 1));
+    this.ownersStart = t.ownersStart;
+    this.outputLink = t.outputLink;
+    this.owners = t.owners;
+    this.found = new Int32Array(t.owners1);
     this.stamps = new Uint32Array(this.found.length);
+  }
+
+  /**
+   * The automaton as plain typed arrays, to rebuild an equal scanner without building it. The
+   * `seen` stamps are reset: they belong to this scanner's scans, not to the automaton.
+   */
+  tables(): ScannerTables {
+    const table = this.table32.length > 0 ? this.table32.slice() : this.table16.slice();
+    for (let k = this.seenAt; k < table.length; k++) if (table[k] !== NEVER) table[k] = 0;
+    return {
+      states: this.states,
+      width: this.width,
+      table,
+      seenAt: this.seenAt,
+      reporting: this.hits.length,
+      ownersStart: this.ownersStart,
+      owners: this.owners,
+      outputLink: this.outputLink,
+      owners1: this.found.length,
+    };
   }
 
   /** Finds the owners of the literals that occur in `text`; returns how many (see `found`). */
@@ -303,6 +255,107 @@ export class LiteralScanner {
       this.stamps.byteLength
     );
   }
+}
+
+function buildTables(literals: readonly ScannerLiteral[], options: ScannerOptions): ScannerTables {
+  const columns = assignColumns(literals);
+  const width = columns.width;
+  let maxOwner = 0;
+
+  // Trie over columns, built straight into the transition table (-1: no child yet). The
+  // number of states is the number of distinct literal prefixes, counted first.
+  const coded = literals.map((lit) => {
+    if (lit.text.length === 0) throw new Error('a literal must not be empty');
+    const cols = new Uint8Array(lit.text.length);
+    for (let i = 0; i < cols.length; i++) cols[i] = columns.ofUnit.get(lit.text.charCodeAt(i)) as number;
+    return { cols, owner: lit.owner };
+  });
+  const n = 1 + countPrefixes(coded.map((c) => c.cols));
+  const delta = new Int32Array(n * width).fill(-1);
+  const ownersOf: (number[] | undefined)[] = [];
+  let states = 1;
+  for (const { cols, owner } of coded) {
+    maxOwner = Math.max(maxOwner, owner);
+    let s = 0;
+    for (let i = 0; i < cols.length; i++) {
+      const at = s * width + (cols[i] as number);
+      let t = delta[at] as number;
+      if (t < 0) {
+        t = states++;
+        delta[at] = t;
+      }
+      s = t;
+    }
+    (ownersOf[s] ??= []).push(owner);
+  }
+
+  // Breadth-first: failure links, missing transitions (those of the fail state), output links
+  // (the fail state if it has owners, else its output link). A state reports its own owners
+  // and those along its output links. States are renumbered in this order so that the
+  // shallow, hot ones sit together.
+  const fail = new Int32Array(n);
+  const link = new Int32Array(n);
+  const order = new Int32Array(n);
+  let tail = 1;
+  for (let col = 0; col < width; col++) {
+    const t = delta[col] as number;
+    if (t < 0) delta[col] = 0;
+    else order[tail++] = t;
+  }
+  for (let head = 1; head < tail; head++) {
+    const s = order[head] as number;
+    const base = s * width;
+    const fbase = (fail[s] as number) * width;
+    for (let col = 0; col < width; col++) {
+      const t = delta[base + col] as number;
+      if (t < 0) {
+        delta[base + col] = delta[fbase + col] as number;
+      } else {
+        const tf = delta[fbase + col] as number;
+        fail[t] = tf;
+        link[t] = ownersOf[tf] !== undefined ? tf : (link[tf] as number);
+        order[tail++] = t;
+      }
+    }
+  }
+  const newId = new Int32Array(n);
+  order.forEach((old, i) => (newId[old] = i));
+
+  const wide = options.wide === true || n > NARROW_STATES;
+  const seenAt = TRANSITIONS + n * width;
+  const size = seenAt + n;
+  const table = wide ? new Int32Array(size) : new Uint16Array(size);
+  for (let c = 0; c < TRANSITIONS; c++) table[c] = columns.columnOf[c] as number;
+  for (let s = 0; s < n; s++) {
+    const from = s * width;
+    const to = TRANSITIONS + (newId[s] as number);
+    for (let col = 0; col < width; col++) table[to + col * n] = newId[delta[from + col] as number] as number;
+  }
+  const ownersStart = new Int32Array(n + 1);
+  const outputLink = new Int32Array(n);
+  const flat: number[] = [];
+  let reporting = 0;
+  for (let k = 0; k < n; k++) {
+    const old = order[k] as number;
+    ownersStart[k] = flat.length;
+    for (const o of new Set(ownersOf[old] ?? [])) flat.push(o);
+    outputLink[k] = newId[link[old] as number] as number;
+    const reports = ownersStart[k] !== flat.length || outputLink[k] !== 0;
+    if (reports) reporting++;
+    table[seenAt + k] = reports ? 0 : NEVER;
+  }
+  ownersStart[n] = flat.length;
+  return {
+    states: n,
+    width,
+    table,
+    seenAt,
+    reporting,
+    ownersStart,
+    owners: Int32Array.from(flat),
+    outputLink,
+    owners1: literals.length === 0 ? 1 : maxOwner + 1,
+  };
 }
 
 /** Distinct non-empty prefixes of the given sequences (= trie states besides the root). */

@@ -5,8 +5,8 @@
  * the candidates whose regex must run. Waking units rather than whole patterns means a pattern
  * like `(a.*b|c.*d|…)` only checks the alternative whose rare atom was actually seen.
  */
-import type { Gate } from './gate.js';
-import { LiteralScanner, type ScannerLiteral } from './literal-scanner.js';
+import { Gate } from './gate.js';
+import { LiteralScanner, type ScannerLiteral, type ScannerTables } from './literal-scanner.js';
 import type { Condition, PrefilterUnit } from './prefilter.js';
 import { StampSet } from './stamp-set.js';
 
@@ -51,6 +51,33 @@ function checkOthersFirst(c: Compiled, trigger: ReadonlySet<number>): Compiled {
   return new Compiled(AND, -1, [...c.items.filter((i) => !isTrigger(i)), ...c.items.filter(isTrigger)]);
 }
 
+/** A unit's condition as plain data: [kind, atom, items]. */
+type ConditionTables = [number, number, ConditionTables[]];
+
+/** What an index is made of, as plain data and typed arrays (the rule cache stores it). */
+export interface IndexTables {
+  atoms: number;
+  scanner: ScannerTables;
+  wakeStart: Int32Array;
+  wakes: Int32Array;
+  unitPattern: Int32Array;
+  unitCondition: (ConditionTables | null)[];
+  andStart: Int32Array;
+  andEnd: Int32Array;
+  andAtoms: Int32Array;
+  gatePattern: Int32Array;
+  /** Each gate's positions (null: any code point). */
+  gates: (number[] | null)[][];
+}
+
+function conditionTables(c: Compiled): ConditionTables {
+  return [c.kind, c.atom, c.items.map(conditionTables)];
+}
+
+function conditionOf(t: ConditionTables): Compiled {
+  return new Compiled(t[0] as Compiled['kind'], t[1], t[2].map(conditionOf));
+}
+
 export class PrefilterIndex {
   readonly atoms: number;
   private readonly scanner: LiteralScanner;
@@ -74,7 +101,26 @@ export class PrefilterIndex {
   private readonly gatePattern: Int32Array;
   private readonly gates: Gate[];
 
-  constructor(patterns: readonly IndexedPattern[]) {
+  /** From the patterns, or from another index's `tables()`. */
+  constructor(input: readonly IndexedPattern[] | IndexTables) {
+    if (!Array.isArray(input)) {
+      const t = input as IndexTables;
+      // Assigned in the order the build below assigns them: one hidden class for both.
+      this.gates = t.gates.map((g) => new Gate(g.map((p) => (p === null ? null : Uint16Array.from(p)))));
+      this.gatePattern = t.gatePattern;
+      this.unitCondition = t.unitCondition.map((c) => (c === null ? null : conditionOf(c)));
+      this.unitPattern = t.unitPattern;
+      this.andStart = t.andStart;
+      this.andEnd = t.andEnd;
+      this.andAtoms = t.andAtoms;
+      this.atoms = t.atoms;
+      this.scanner = new LiteralScanner(t.scanner);
+      this.woken = new StampSet(Math.max(t.unitPattern.length, 1));
+      this.wakeStart = t.wakeStart;
+      this.wakes = t.wakes;
+      return;
+    }
+    const patterns = input as readonly IndexedPattern[];
     const atomIds = new Map<string, number>();
     const idOf = (text: string): number => {
       let id = atomIds.get(text);
@@ -182,6 +228,23 @@ export class PrefilterIndex {
         if (condition === null || condition === undefined || holds(condition, scanner)) candidates.add(pattern);
       }
     }
+  }
+
+  /** The index as data, to make an equal one without building it (`new PrefilterIndex(tables)`). */
+  tables(): IndexTables {
+    return {
+      atoms: this.atoms,
+      scanner: this.scanner.tables(),
+      wakeStart: this.wakeStart,
+      wakes: this.wakes,
+      unitPattern: this.unitPattern,
+      unitCondition: this.unitCondition.map((c) => (c === null ? null : conditionTables(c))),
+      andStart: this.andStart,
+      andEnd: this.andEnd,
+      andAtoms: this.andAtoms,
+      gatePattern: this.gatePattern,
+      gates: this.gates.map((g) => g.positions.map((p) => (p === null ? null : [...p]))),
+    };
   }
 
   /** Bytes held by the scanner tables (the bulk of the index). */

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { MatcherBank } from '../match/types.js';
 import type { PipelineObserver } from '../pipeline/observer.js';
+import type { BankCacheOptions } from './bank-cache.js';
 import { BankHolder } from './bank-holder.js';
 import { loadBank, rulesVersion, RulesUnusableError, type LoadedBank } from './load-bank.js';
 import { rulesFingerprint } from './rules-fingerprint.js';
@@ -18,6 +19,8 @@ export interface LiveRulesOptions {
   strict: boolean;
   /** FAULTLINE_RULES_WATCH_MS; 0: no watching. */
   watchMs: number;
+  /** The rule cache (FAULTLINE_CACHE_DIR), for the first load and every reload. */
+  cache?: BankCacheOptions;
   logger: Logger;
   observer: PipelineObserver;
   /** A holder shared with the caller: its current bank is used and never closed here. */
@@ -50,7 +53,7 @@ export async function openLiveRules(opts: LiveRulesOptions): Promise<LiveRules> 
   const injected = opts.loadBank;
   const fromDirs = injected === undefined;
   const load: () => Promise<LoadedBank> = fromDirs
-    ? () => loadBank({ dirs: opts.dirs, strict: opts.strict }, opts.observer)
+    ? () => loadBank({ dirs: opts.dirs, strict: opts.strict, ...(opts.cache === undefined ? {} : { cache: opts.cache }) }, opts.observer)
     : async () => {
         const bank = await injected();
         return { bank, version: rulesVersion(bank.rules), problems: [], files: 0, seconds: 0 };

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextCheck, setTimeout as nextTimers } from 'node:timers/promises';
-import { loadRules } from '../kb/load.js';
+import { readRuleFiles, rulesFromFiles, type ReadRules } from '../kb/load.js';
 import type { LoadResult, Rule, RuleProblem } from '../kb/types.js';
-import { buildBank, type BuildResult } from '../match/bank.js';
+import { bankFromPlan, buildBank, planBank, prefilterOfPlan, type BuildResult } from '../match/bank.js';
+import { adoptFoldTable, foldTable } from '../match/case-fold.js';
+import { PrefilterIndex } from '../match/prefilter-index.js';
 import type { MatcherBank } from '../match/types.js';
 import type { PipelineObserver, RulesReport } from '../pipeline/observer.js';
 import { judgeRules } from '../kb/rules-policy.js';
+import { cacheKey, readCached, writeCached, type BankCacheOptions } from './bank-cache.js';
 
 export class RulesUnusableError extends Error {
   override name = 'RulesUnusableError';
@@ -23,6 +26,8 @@ export interface BankLoadOptions {
   dirs: readonly string[];
   /** Any rule problem is fatal instead of a warning. */
   strict: boolean;
+  /** Where loaded and planned rule sets are kept between starts (bank-cache.ts); none: always built. */
+  cache?: BankCacheOptions;
 }
 
 /** A bank ready to be swapped in, and what the logs say about it. */
@@ -33,6 +38,8 @@ export interface LoadedBank {
   problems: readonly RuleProblem[];
   files: number;
   seconds: number;
+  /** Whether the rule cache gave this load ('hit'), stored it ('miss') or was not used ('off'). */
+  cache?: 'hit' | 'miss' | 'off';
 }
 
 /**
@@ -51,10 +58,12 @@ export async function loadBank(opts: BankLoadOptions, observer: PipelineObserver
   const seconds = () => (performance.now() - started) / 1000;
   let loaded: LoadResult;
   let built: BuildResult;
+  let cache: LoadedBank['cache'];
+  let knownVersion: string | undefined;
   try {
-    loaded = await loadRules(opts.dirs);
+    const read = await readRuleFiles(opts.dirs);
     await yieldToEventLoop();
-    built = buildBank(loaded.rules);
+    ({ loaded, built, cache, version: knownVersion } = opts.cache === undefined ? buildFresh(read) : buildCached(read, opts.cache));
   } catch (err) {
     // Not a rule problem (those come back as problems): the load itself broke.
     observer.rulesLoaded({ ok: false, rules: 0, problems: 0, buildSeconds: seconds(), version: '', ruleInfo: [] });
@@ -68,7 +77,7 @@ export async function loadBank(opts: BankLoadOptions, observer: PipelineObserver
     rules: rules.length,
     problems: problems.length,
     buildSeconds: seconds(),
-    version: rulesVersion(rules),
+    version: knownVersion ?? rulesVersion(rules),
     ruleInfo: rules.map(ruleInfoOf),
   };
   observer.rulesLoaded(report);
@@ -76,7 +85,49 @@ export async function loadBank(opts: BankLoadOptions, observer: PipelineObserver
     built.bank.close();
     throw new RulesUnusableError(verdict.why, problems);
   }
-  return { bank: built.bank, version: report.version, problems, files: loaded.files, seconds: report.buildSeconds };
+  return { bank: built.bank, version: report.version, problems, files: loaded.files, seconds: report.buildSeconds, cache };
+}
+
+interface Built {
+  loaded: LoadResult;
+  built: BuildResult;
+  cache: LoadedBank['cache'];
+  /** rulesVersion of the rules, when the cache had it. */
+  version?: string;
+}
+
+function buildFresh(read: ReadRules): Built {
+  const loaded = rulesFromFiles(read);
+  return { loaded, built: buildBank(loaded.rules), cache: 'off' };
+}
+
+/**
+ * Through the cache: a hit gives the rules and plan of these exact files; a miss builds them,
+ * makes the bank from the very plan it stores (so a hit and a miss give the same bank), and
+ * stores it.
+ */
+function buildCached(read: ReadRules, cache: BankCacheOptions): Built {
+  const key = cacheKey(read);
+  if (key === undefined) return buildFresh(read);
+  const files = read.files.length;
+  const hit = readCached(cache, key, read);
+  if (hit !== undefined) {
+    const loaded: LoadResult = { rules: hit.rules, problems: [...read.problems, ...hit.problems], files, skipped: hit.skipped };
+    adoptFoldTable(hit.foldTable);
+    const prefilter = hit.index === null ? null : new PrefilterIndex(hit.index);
+    const bank = bankFromPlan(hit.rules, hit.plan, {}, prefilter);
+    return { loaded, built: { bank, problems: hit.plan.problems }, cache: 'hit', version: hit.version };
+  }
+  // The per-file part alone is cached: problems of finding the files are looked at every time.
+  const own = rulesFromFiles({ files: read.files, problems: [] });
+  const plan = planBank(own.rules);
+  // The version of the rules the bank keeps (those that compiled), as loadBank reports it.
+  const version = rulesVersion(plan.kept.map((r) => own.rules[r] as Rule));
+  const prefilter = prefilterOfPlan(plan);
+  const index = prefilter === null ? null : prefilter.tables();
+  writeCached(cache, key, { rules: own.rules, problems: own.problems, skipped: own.skipped ?? [], plan, version, index, foldTable: foldTable() });
+  const loaded: LoadResult = { ...own, problems: [...read.problems, ...own.problems] };
+  return { loaded, built: { bank: bankFromPlan(own.rules, plan, {}, prefilter), problems: plan.problems }, cache: 'miss', version };
 }
 
 /** What the metrics show about one rule (faultline_rule_info, per-rule zero series). */

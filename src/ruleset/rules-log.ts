@@ -22,7 +22,7 @@ export function logStartProblems(logger: Logger, problems: readonly RuleProblem[
 export function logRulesLoaded(logger: Logger, loaded: LoadedBank): void {
   const rules = loaded.bank.rules.length;
   logger.info(
-    { event: 'rules-loaded', rules, problems: loaded.problems.length, files: loaded.files, version: loaded.version, buildSeconds: round3(loaded.seconds) },
+    { event: 'rules-loaded', rules, problems: loaded.problems.length, files: loaded.files, version: loaded.version, buildSeconds: round3(loaded.seconds), ...(loaded.cache === undefined ? {} : { cache: loaded.cache }) },
     `loaded ${rules} rule(s)${loaded.problems.length > 0 ? `, skipped ${loaded.problems.length} problem(s)` : ''}`,
   );
 }

@@ -14,7 +14,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import type { Logger } from '../log.js';
-import { rulesFingerprint } from './rules-fingerprint.js';
+import { rulesFingerprint, type DirectoryListings } from './rules-fingerprint.js';
 
 export interface RulesWatcherOptions {
   dirs: readonly string[];
@@ -50,7 +50,9 @@ export class RulesWatcher {
   constructor(private readonly opts: RulesWatcherOptions) {
     if (!(opts.intervalMs > 0)) throw new Error('the rules watch interval must be positive');
     this.settleMs = opts.settleMs ?? Math.min(1000, opts.intervalMs);
-    this.fingerprint = opts.fingerprint ?? ((dirs) => rulesFingerprint(dirs));
+    // Listings kept between polls: an unchanged directory is stat'ed, not read again.
+    const listings: DirectoryListings = new Map();
+    this.fingerprint = opts.fingerprint ?? ((dirs) => rulesFingerprint(dirs, undefined, listings));
   }
 
   /**

@@ -22,6 +22,17 @@ function truth(words: string[], text: string): number[] {
 }
 
 describe('LiteralScanner', () => {
+  it('made again from its tables (as the rule cache does), after scans of its own, finds the same', () => {
+    const words = ['he', 'she', 'his', 'hers', 'ushers', 'pool exhausted', 'connexion refusée'];
+    for (const wide of [false, true]) {
+      const first = scannerOf(words, { wide });
+      const texts = ['ushers', 'HIS pool EXHAUSTED', 'xyz', 'Connexion refusée: she', 'hers hers'];
+      for (const t of texts) found(first, t);
+      const again = new LiteralScanner(first.tables());
+      for (const t of [...texts, ...texts]) expect(found(again, t)).toEqual(truth(words, t));
+    }
+  });
+
   it('finds every literal that occurs, overlapping and nested ones included', () => {
     const words = ['he', 'she', 'his', 'hers', 'ushers'];
     expect(found(scannerOf(words), 'ushers')).toEqual([0, 1, 3, 4]);
