@@ -9,7 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 paging_log=$(mktemp -t faultline-paging.XXXXXX)
-KAFKA_TEST_PORT=${FAULTLINE_PAGING_TEST_PORT:-19096} npx vitest run --project paging >"$paging_log" 2>&1 &
+KAFKA_TEST_PORT=${FAULTLINE_PAGING_TEST_PORT:-19080} npx vitest run --project paging >"$paging_log" 2>&1 &
 paging_pid=$!
 trap 'kill "$paging_pid" 2>/dev/null; rm -f "$paging_log"' EXIT
 

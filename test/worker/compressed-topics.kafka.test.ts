@@ -77,7 +77,11 @@ describe('one group over topics written with every codec', () => {
       const t = topics.find((x) => x.codec === codec)!;
       const batches = segmentBatches(await firstSegment(t.topic, 0));
       expect(batches.length, t.topic).toBeGreaterThan(1);
-      expect(new Set(batches.map((b) => b.codec)), t.topic).toEqual(new Set([id]));
+      // librdkafka sends a batch uncompressed when compressing does not make it smaller (a
+      // batch of one or two short records): those may be codec 0; every other is the topic's.
+      expect(new Set(batches.map((b) => b.codec).filter((c) => c !== 0)), t.topic).toEqual(new Set([id]));
+      const records = (c: number) => batches.filter((b) => b.codec === c).reduce((n, b) => n + b.records, 0);
+      expect(records(id), t.topic).toBeGreaterThan(9 * records(0));
     }
   });
 
