@@ -46,8 +46,17 @@ describe('npm run demo', () => {
   let demo: ChildProcess | undefined;
   let ownPort: number | undefined;
 
-  afterAll(() => {
-    if (demo !== undefined && demo.exitCode === null && demo.signalCode === null) demo.kill('SIGKILL');
+  afterAll(async () => {
+    // A test that failed midway leaves the demo running: Ctrl-C first, so that it stops the
+    // Prometheus, Alertmanager, worker and producer it started (SIGKILL would orphan them).
+    const child = demo;
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      await exited;
+      clearTimeout(timer);
+    }
     // The broker's run dir (data, logs) on the port this test picked.
     if (ownPort !== undefined) kafkaScript(['clean'], ownPort);
   });
