@@ -79,6 +79,10 @@ describe('one group over topics written with every codec', () => {
       expect(batches.length, t.topic).toBeGreaterThan(1);
       // librdkafka sends a batch uncompressed when compressing does not make it smaller (a
       // batch of one or two short records): those may be codec 0; every other is the topic's.
+      if (id === 0) {
+        expect(new Set(batches.map((b) => b.codec)), t.topic).toEqual(new Set([0]));
+        continue;
+      }
       expect(new Set(batches.map((b) => b.codec).filter((c) => c !== 0)), t.topic).toEqual(new Set([id]));
       const records = (c: number) => batches.filter((b) => b.codec === c).reduce((n, b) => n + b.records, 0);
       expect(records(id), t.topic).toBeGreaterThan(9 * records(0));
