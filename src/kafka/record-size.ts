@@ -41,3 +41,20 @@ export function singleRecordBatchBytes(r: Pick<OutRecord, 'key' | 'value' | 'hea
 }
 
 export const RECORD_FIXED_BYTES = BATCH_OVERHEAD + RECORD_OVERHEAD;
+
+/** At least byteLength(v), without counting: a UTF-16 unit is at most 3 UTF-8 bytes. */
+function byteBound(v: Buffer | string | null | undefined): number {
+  if (v === null || v === undefined) return 0;
+  return typeof v === 'string' ? v.length * 3 : v.length;
+}
+
+/**
+ * singleRecordBatchBytes(r) when that is over `limit`, else undefined. Every tagged event is
+ * checked on the hot path, and nearly all are far below their limit: the bound says so without
+ * an exact UTF-8 count of the value, which is made only for records near the limit.
+ */
+export function singleRecordBatchBytesOver(r: Pick<OutRecord, 'key' | 'value' | 'headers'>, limit: number): number | undefined {
+  if (RECORD_FIXED_BYTES + byteBound(r.key) + byteBound(r.value) + headersBytes(r.headers) <= limit) return undefined;
+  const bytes = singleRecordBatchBytes(r);
+  return bytes > limit ? bytes : undefined;
+}

@@ -1,4 +1,4 @@
-import { RECORD_FIXED_BYTES, singleRecordBatchBytes } from '../kafka/record-size.js';
+import { RECORD_FIXED_BYTES, singleRecordBatchBytesOver } from '../kafka/record-size.js';
 import type { InRecord, OutRecord } from '../kafka/types.js';
 import type { DeadLetterReason, MatchedRecord } from '../pipeline/observer.js';
 import { deadLetterRecord, DLQ_HEADERS, type DeadLetterInfo } from './dead-letter.js';
@@ -114,8 +114,8 @@ export class BatchPlan {
         return { reason: 'processing-error', error: `cannot serialise the tagged event: ${errorText(err)}` };
       }
       const limit = this.limitOf(this.settings.outputTopic);
-      const bytes = singleRecordBatchBytes({ key: record.key, value, headers: undefined });
-      if (bytes > limit) {
+      const bytes = singleRecordBatchBytesOver({ key: record.key, value, headers: undefined }, limit);
+      if (bytes !== undefined) {
         return { reason: 'output-too-large', error: `tagged event of ${bytes} bytes with its key is over ${this.settings.outputTopic}'s limit of ${limit}` };
       }
     } else if (outcome.kind === 'matched' || this.settings.emit === 'all') {
