@@ -153,6 +153,8 @@ async function planHere(
     if (!control.isRunning()) break;
     const now = performance.now();
     if (now - lastBeat >= heartbeatIntervalMs) {
+      // Other partitions run during the wait: the guard must not blame this batch's record for them.
+      inFlight?.idle();
       // Throws when the group rebalances: nothing was written, the next owner redoes it all.
       await control.heartbeat();
       lastBeat = now;

@@ -43,11 +43,16 @@ export interface InFlight {
   next(offset: string): string | undefined;
   /** Processing is over, the writes and the commit follow: a death now blames no record. */
   writing(): void;
+  /**
+   * Processing waits (a heartbeat): other partitions' batches run meanwhile, so a death now
+   * blames no record of this one; the next `next` names one again.
+   */
+  idle(): void;
   /** The batch is over: committed through `committed`, or given up alive (undefined). */
   end(committed?: string): void;
 }
 
-const NOT_WATCHED: InFlight = { careful: false, next: () => undefined, writing() {}, end() {} };
+const NOT_WATCHED: InFlight = { careful: false, next: () => undefined, writing() {}, idle() {}, end() {} };
 
 export class PoisonGuard {
   /** Ranges the previous process died with, by partition, until a commit passes them. */
@@ -103,6 +108,11 @@ export class PoisonGuard {
 
   private watched(key: string, marker: InFlightMarker, suspect: InFlightMarker): InFlight {
     const rangeCrashes = marker.crashes;
+    const clear = () => {
+      delete marker.record;
+      marker.crashes = rangeCrashes;
+      this.save();
+    };
     return {
       careful: true,
       next: (offset) => {
@@ -120,11 +130,8 @@ export class PoisonGuard {
         this.save();
         return undefined;
       },
-      writing: () => {
-        delete marker.record;
-        marker.crashes = rangeCrashes;
-        this.save();
-      },
+      writing: () => clear(),
+      idle: () => clear(),
       end: (committed) => this.end(key, suspect, committed),
     };
   }
