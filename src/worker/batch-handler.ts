@@ -141,24 +141,31 @@ async function planHere(
   const records = batch.records;
   const plan = new BatchPlan(batch.topic, batch.partition, deps.settings, deps.processorFor(bank));
   let lastBeat = performance.now();
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i] as InBatch['records'][number];
-    const crashed = inFlight?.careful === true ? inFlight.next(record.offset) : undefined;
-    if (crashed === undefined) plan.add(record);
-    else plan.refuse(record, 'crashed-worker', crashed);
-    if (i % CHECK_EVERY !== CHECK_EVERY - 1) continue;
-    // A seek moved this partition: what we planned is for offsets no longer wanted.
-    if (control.isStale()) return undefined;
-    // Shutting down: write and commit the part done rather than the whole batch.
-    if (!control.isRunning()) break;
-    const now = performance.now();
-    if (now - lastBeat >= heartbeatIntervalMs) {
-      // Other partitions run during the wait: the guard must not blame this batch's record for them.
-      inFlight?.idle();
-      // Throws when the group rebalances: nothing was written, the next owner redoes it all.
-      await control.heartbeat();
-      lastBeat = now;
+  try {
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i] as InBatch['records'][number];
+      const crashed = inFlight?.careful === true ? inFlight.next(record.offset) : undefined;
+      if (crashed === undefined) plan.add(record);
+      else plan.refuse(record, 'crashed-worker', crashed);
+      if (i % CHECK_EVERY !== CHECK_EVERY - 1) continue;
+      // A seek moved this partition: what we planned is for offsets no longer wanted.
+      if (control.isStale()) return undefined;
+      // Shutting down: write and commit the part done rather than the whole batch.
+      if (!control.isRunning()) break;
+      const now = performance.now();
+      if (now - lastBeat >= heartbeatIntervalMs) {
+        // Other partitions run during the wait: the guard must not blame this batch's record for them.
+        inFlight?.idle();
+        // Throws when the group rebalances: nothing was written, the next owner redoes it all.
+        await control.heartbeat();
+        lastBeat = now;
+      }
     }
+  } finally {
+    // The loop is over, on every path, before anything else may run: other partitions' handlers
+    // resume in the microtasks between this return and the caller's next step, and a death in
+    // them must not be blamed on the last record this batch named.
+    inFlight?.idle();
   }
   return plan;
 }
