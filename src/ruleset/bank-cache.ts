@@ -150,9 +150,8 @@ function decodeEntry(bytes: Buffer, key: string, read: ReadRules): CachedLoad {
   for (const f of read.files) if ('text' in f) texts.set(f.file, f.text);
   const rules = entry.rules.map((r): Rule => {
     const text = texts.get(r.file);
-    const parsed = text === undefined ? undefined : parseJsonText(text);
-    if (parsed === undefined || !parsed.ok) throw new Error(`rule ${r.id}: its file ${r.file} is not among those read`);
-    return { ...r, record: parsed.value as Record<string, unknown> };
+    if (text === undefined) throw new Error(`rule ${r.id}: its file ${r.file} is not among those read`);
+    return withLazyRecord(r, text);
   });
   const index = entry.index === null ? null : (revive(entry.index, arrays) as IndexTables);
   const foldTable = revive(entry.foldTable, arrays);
@@ -160,10 +159,44 @@ function decodeEntry(bytes: Buffer, key: string, read: ReadRules): CachedLoad {
   return { rules, problems: entry.problems, skipped: entry.skipped, plan: entry.plan, version: entry.version, index, foldTable };
 }
 
-/** Puts the typed arrays back where the JSON names them (copied: aligned, and the file's buffer can go). */
+/**
+ * The rule with its `record` parsed from the file's text when first read: it is the file's own
+ * JSON, which parsed when the entry was made from this very text (the key hashes it), and little
+ * reads it (the rules version, which the entry carries, and tests). Parsing all 2,500 at start
+ * was ~30-60 ms. An ordinary enumerable property once read, so spreads, clones and
+ * JSON.stringify see the record as before.
+ */
+function withLazyRecord(rule: Omit<Rule, 'record'>, text: string): Rule {
+  const define = (value: Record<string, unknown>): Record<string, unknown> => {
+    Object.defineProperty(rule, 'record', { value, enumerable: true, configurable: true, writable: true });
+    return value;
+  };
+  Object.defineProperty(rule, 'record', {
+    enumerable: true,
+    configurable: true,
+    get(): Record<string, unknown> {
+      const parsed = parseJsonText(text);
+      if (!parsed.ok) throw new Error(`rule ${rule.id}: its file ${rule.file} no longer parses: ${parsed.message}`);
+      return define(parsed.value as Record<string, unknown>);
+    },
+    set: define,
+  });
+  return rule as Rule;
+}
+
+/**
+ * Puts the typed arrays back where the JSON names them (copied: aligned, and the file's buffer
+ * can go). In place: the parsed JSON is ours, and copying its ~100,000 nodes was ~30 ms of a start.
+ */
 function revive(value: unknown, arrays: Buffer): unknown {
-  if (Array.isArray(value)) return value.map((v) => revive(v, arrays));
   if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'object' && v !== null) value[i] = revive(v, arrays);
+    }
+    return value;
+  }
   const ref = value as Partial<ArrayRef>;
   if (ref.$array !== undefined) {
     const width = ref.$array === 'u16' ? 2 : 4;
@@ -175,8 +208,11 @@ function revive(value: unknown, arrays: Buffer): unknown {
     const copy = arrays.buffer.slice(arrays.byteOffset + at, arrays.byteOffset + at + length * width);
     return ref.$array === 'u16' ? new Uint16Array(copy) : new Int32Array(copy);
   }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = revive(v, arrays);
+  const out = value as Record<string, unknown>;
+  for (const k of Object.keys(out)) {
+    const v = out[k];
+    if (typeof v === 'object' && v !== null) out[k] = revive(v, arrays);
+  }
   return out;
 }
 

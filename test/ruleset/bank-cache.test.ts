@@ -71,6 +71,25 @@ describe('rule cache', () => {
     hit.bank.close();
   });
 
+  it("a hit's records are the files' JSON, read when first asked for, and copy like plain data", async () => {
+    const dir = await rulesDir({ 'a.json': flatRecord({ id: 't/a', regex: 'boom one', team: { name: 'sre' } }) });
+    const cache = await cacheIn();
+    const cold = await load([dir]);
+    (await load([dir], cache)).bank.close();
+    const hit = await load([dir], cache);
+    expect(hit.cache).toBe('hit');
+    const rule = hit.bank.rules[0];
+    if (rule === undefined) throw new Error('no rule');
+    const want = JSON.parse(await readFile(path.join(dir, 'a.json'), 'utf8')) as unknown;
+    expect(structuredClone(rule)).toEqual(cold.bank.rules[0]);
+    expect(JSON.parse(JSON.stringify(rule))).toEqual(JSON.parse(JSON.stringify(cold.bank.rules[0])));
+    expect(rule.record).toEqual(want);
+    expect(rule.record).toBe(rule.record);
+    expect({ ...rule }.record).toEqual(want);
+    cold.bank.close();
+    hit.bank.close();
+  });
+
   it("changing one rule's content is a miss and the bank has the new rule", async () => {
     const dir = await rulesDir({ 'a.json': flatRecord({ id: 't/a', regex: 'boom one' }), 'b.json': flatRecord({ id: 't/b', regex: 'bang two' }) });
     const cache = await cacheIn();
