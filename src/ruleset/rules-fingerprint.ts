@@ -39,10 +39,20 @@ export async function rulesFingerprint(
   roots: readonly string[],
   maxEntries = MAX_FINGERPRINT_ENTRIES,
   listings?: DirectoryListings,
+  /**
+   * Filled with the real directories whose entries the fingerprint depends on, for the watcher
+   * to watch: every directory walked (with its inode: one deleted and made again is another
+   * directory to watch), and the directory of each file reached through a symlink (inode 0).
+   */
+  watchDirs?: Map<string, number>,
 ): Promise<string> {
-  const listDir = (dir: string): Dirent[] => {
-    if (listings === undefined) return sortedList(dir);
+  const listDir = (dir: string, real: string): Dirent[] => {
+    if (listings === undefined) {
+      if (watchDirs !== undefined) watchDirs.set(real, statSync(dir).ino);
+      return sortedList(dir);
+    }
     const info = statSync(dir);
+    watchDirs?.set(real, info.ino);
     const stamp = `${info.ino} ${info.mtimeMs} ${info.ctimeMs}`;
     const known = listings.get(dir);
     if (known !== undefined && known.stamp === stamp) return known.list;
@@ -70,6 +80,7 @@ export async function rulesFingerprint(
   const fileLine = (file: string, known?: string): string => {
     try {
       const real = known ?? realpathSync(file);
+      if (known === undefined && watchDirs !== undefined && !watchDirs.has(path.dirname(real))) watchDirs.set(path.dirname(real), 0);
       const info = statSync(real);
       return `f ${file} -> ${real} ${info.size} ${info.mtimeMs} ${info.ino}`;
     } catch (error) {
@@ -85,7 +96,7 @@ export async function rulesFingerprint(
       note(`d ${dir} -> ${real}`);
       if (seenDirs.has(real)) return;
       seenDirs.add(real);
-      list = listDir(dir);
+      list = listDir(dir, real);
     } catch (error) {
       note(`! ${dir} ${codeOf(error)}`);
       return;
