@@ -13,7 +13,8 @@
  * which is read anyway for the key), the problems, the bank plan and the prefilter index's
  * tables, the case-fold table too: making the bank from them costs little more than reading
  * the file. Layout: "FLBC", the JSON length and the tables' length (u32 LE each), the JSON, then
- * the typed arrays, each 8-byte aligned; the JSON names each array by offset and length.
+ * the typed arrays, each 8-byte aligned; the JSON (ASCII: other characters escaped) names each
+ * array by offset and length.
  *
  * Safe with several writers (two workers starting on one volume): an entry is written to a
  * file of its own and renamed into place, so readers see a whole entry or none. An entry that
@@ -32,7 +33,7 @@ import type { BankPlan } from '../match/bank.js';
 import type { IndexTables } from '../match/prefilter-index.js';
 
 /** Bumped whenever the entry's shape changes. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 const MAGIC = 'FLBC';
 const HEADER_BYTES = 12;
 /** Entries kept: each rule change makes a new one, the oldest go (a few MB each at 2,500 rules). */
@@ -143,7 +144,9 @@ function decodeEntry(bytes: Buffer, key: string, read: ReadRules): CachedLoad {
   const arrayBytes = bytes.readUInt32LE(8);
   const arraysAt = align8(HEADER_BYTES + jsonBytes);
   if (bytes.length !== arraysAt + arrayBytes) throw new Error(`${bytes.length} bytes where the header says ${arraysAt + arrayBytes}`);
-  const entry = JSON.parse(bytes.toString('utf8', HEADER_BYTES, HEADER_BYTES + jsonBytes)) as Partial<Entry>;
+  // ASCII (encodeEntry escapes the rest): read as latin1, a copy, into a one-byte string that
+  // JSON.parse reads faster than the two-byte string a few non-ASCII characters made of UTF-8.
+  const entry = JSON.parse(bytes.toString('latin1', HEADER_BYTES, HEADER_BYTES + jsonBytes)) as Partial<Entry>;
   if (entry.format !== CACHE_FORMAT || entry.key !== key || !isEntry(entry)) throw new Error('not an entry for these rules');
   const arrays = bytes.subarray(arraysAt);
   const texts = new Map<string, string>();
@@ -233,13 +236,22 @@ function encodeEntry(entry: Entry): Buffer {
     size += padded;
     return ref;
   });
-  const jsonBytes = Buffer.from(json, 'utf8');
+  const jsonBytes = Buffer.from(asciiJson(json), 'latin1');
   const header = Buffer.alloc(HEADER_BYTES);
   header.write(MAGIC, 0, 'latin1');
   header.writeUInt32LE(jsonBytes.length, 4);
   header.writeUInt32LE(size, 8);
   const pad = Buffer.alloc(align8(HEADER_BYTES + jsonBytes.length) - HEADER_BYTES - jsonBytes.length);
   return Buffer.concat([header, jsonBytes, pad, ...chunks]);
+}
+
+/**
+ * The same JSON in ASCII: every character above U+007E as a \\u escape (rule texts have a few
+ * thousand). Reading it back as latin1 then costs a copy instead of a UTF-8 decode, and parsing
+ * the one-byte string measured ~25 % faster (~10 ms of a 3.3 MB entry).
+ */
+export function asciiJson(json: string): string {
+  return json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function isEntry(e: Partial<Entry>): e is Entry {
