@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import * as optionValidators from './option-validators.generated.js';
 import { compileFieldPath } from '../decode/field-path.js';
 import { OPTIONS, type CommandName, type OptionSpec } from './options.js';
 
@@ -101,7 +102,17 @@ function splitList(value: unknown): unknown {
     .filter((s) => s.length > 0);
 }
 
-const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: false });
+/** A setting's validator: ajv standalone code generated at build time (scripts/validators), no compile at run time. */
+interface OptionValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+function validatorOf(spec: OptionSpec): OptionValidator {
+  const validate = (optionValidators as Record<string, OptionValidator | undefined>)[spec.key];
+  if (validate === undefined) throw new Error(`no generated validator for setting ${spec.key}: run npm run validators:generate`);
+  return validate;
+}
 
 function explain(spec: OptionSpec, raw: unknown, errors: ErrorObject[]): string {
   const shown = spec.secret ? '<hidden>' : JSON.stringify(raw);
@@ -145,7 +156,7 @@ export function resolveConfig(
     }
     // ajv coerces in place, so validate a holder object rather than the bare value.
     const holder = { v: value };
-    const validate = ajv.compile({ type: 'object', properties: { v: spec.schema } });
+    const validate = validatorOf(spec);
     if (!validate(holder)) {
       problems.push(explain(spec, raw[spec.key], validate.errors ?? []));
       continue;

@@ -68,7 +68,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'rulesWatchMs',
     flag: '--rules-watch-ms <ms>',
     env: 'FAULTLINE_RULES_WATCH_MS',
-    help: 'check the rule directories for changes this often and reload them live (0: off; SIGHUP always reloads)',
+    help: 'check the rule directories for changes this often and reload them live; while fs.watch covers every rule directory a change is seen within a second and this full check is a fallback every max(this, 60 s) (0: off; SIGHUP always reloads)',
     schema: { type: 'integer', minimum: 0, maximum: 3600000 },
     default: 10000,
     commands: ['worker'],

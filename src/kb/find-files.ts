@@ -31,10 +31,11 @@ const YIELD_EVERY = 256;
 export async function findRuleFiles(roots: readonly string[]): Promise<FoundFiles> {
   const found: FoundFiles = { files: [], problems: [] };
   let sinceYield = 0;
-  const maybeYield = async (): Promise<void> => {
-    if (++sinceYield < YIELD_EVERY) return;
+  // Not async itself: an await of every entry's promise was a measurable part of the walk.
+  const maybeYield = (): Promise<void> | undefined => {
+    if (++sinceYield < YIELD_EVERY) return undefined;
     sinceYield = 0;
-    await setImmediate();
+    return setImmediate();
   };
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
@@ -53,23 +54,49 @@ export async function findRuleFiles(roots: readonly string[]): Promise<FoundFile
     found.files.push(file);
   };
 
-  const walk = async (dir: string): Promise<void> => {
-    let real: string;
-    let entries: Dirent[];
+  /** A directory being walked: its entries in name order, and the next one to look at. */
+  interface Frame {
+    dir: string;
+    real: string;
+    entries: Dirent[];
+    next: number;
+  }
+
+  /** `knownReal`: the real path when the caller has it (a plain directory in a resolved one). */
+  const open = (dir: string, knownReal?: string): Frame | undefined => {
     try {
-      real = realpathSync(dir);
-      if (seenDirs.has(real)) return; // symlink loop or overlapping roots
+      const real = knownReal ?? realpathSync(dir);
+      if (seenDirs.has(real)) return undefined; // symlink loop or overlapping roots
       seenDirs.add(real);
-      entries = readdirSync(dir, { withFileTypes: true });
+      const entries = readdirSync(dir, { withFileTypes: true });
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return { dir, real, entries, next: 0 };
     } catch (error) {
       ioProblem(dir, 'cannot read directory', error);
-      return;
+      return undefined;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
+  };
+
+  /**
+   * Depth first, entries in name order, a directory's content where its name falls: the order
+   * files load in. A loop over a stack rather than an async call per directory and an await
+   * per entry, which were two thirds of the walk's ~120 ms on the deadends tree.
+   */
+  const walk = async (root: string): Promise<void> => {
+    const first = open(root);
+    if (first === undefined) return;
+    const stack: Frame[] = [first];
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1] as Frame;
+      const entry = frame.entries[frame.next++];
+      if (entry === undefined) {
+        stack.pop();
+        continue;
+      }
       if (entry.name.startsWith('.')) continue;
-      await maybeYield();
-      const full = path.join(dir, entry.name);
+      const pause = maybeYield();
+      if (pause !== undefined) await pause;
+      const full = path.join(frame.dir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
@@ -82,12 +109,16 @@ export async function findRuleFiles(roots: readonly string[]): Promise<FoundFile
           continue;
         }
       }
-      if (isDir) await walk(full);
-      else if (isFile && entry.name.endsWith('.json')) {
+      if (isDir) {
+        // A plain directory's real path is its resolved parent's plus its name: one realpath
+        // call per root and symlink, not per directory (2,045 of them in the deadends KB).
+        const sub = open(full, entry.isSymbolicLink() ? undefined : path.join(frame.real, entry.name));
+        if (sub !== undefined) stack.push(sub);
+      } else if (isFile && entry.name.endsWith('.json')) {
         try {
           // A plain file's real path is its resolved directory's plus its name: no realpath
           // call per file.
-          takeFile(full, entry.isSymbolicLink() ? undefined : path.join(real, entry.name));
+          takeFile(full, entry.isSymbolicLink() ? undefined : path.join(frame.real, entry.name));
         } catch (error) {
           ioProblem(full, 'cannot resolve file', error);
         }

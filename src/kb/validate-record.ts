@@ -1,48 +1,23 @@
 /**
- * Structural validation of parsed records with ajv: the flat format against rules/schema.json
- * (the same file editors use), the nested deadends format against a light check of the fields
- * faultline reads. Both validators are compiled once, on first use.
+ * Structural validation of parsed records: the flat format against rules/schema.json (the same
+ * file editors use), the nested deadends format against a light check of the fields faultline
+ * reads (src/kb/record-schemas.ts). The validators are ajv standalone code generated at build
+ * time (record-validators.generated.ts, `npm run validators:generate`): loading rules compiles
+ * no schema and imports no ajv (its import and first compile were ~120 ms of a start).
  */
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { deadends, flat } from './record-validators.generated.js';
 import type { KbFormat, RuleProblem } from './types.js';
 
-/** rules/schema.json, found from src/kb/ and from dist/kb/ alike. */
-export const FLAT_SCHEMA_URL = new URL('../../rules/schema.json', import.meta.url);
+export { FLAT_SCHEMA_URL } from './record-schemas.js';
 
-const DEADENDS_SCHEMA: AnySchemaObject = {
-  type: 'object',
-  required: ['id', 'error'],
-  properties: {
-    id: { type: 'string', minLength: 1 },
-    error: {
-      type: 'object',
-      required: ['regex', 'domain', 'category'],
-      properties: {
-        regex: { type: 'string', minLength: 1 },
-        domain: { type: 'string', minLength: 1 },
-        category: { type: 'string', minLength: 1 },
-      },
-    },
-    verdict: {
-      type: 'object',
-      properties: {
-        summary: { type: 'string' },
-        confidence: { type: 'number', minimum: 0, maximum: 1 },
-      },
-    },
-    workarounds: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['action'],
-        properties: { action: { type: 'string' }, how: { type: 'string' }, success_rate: { type: 'number' } },
-      },
-    },
-    metadata: { type: 'object', properties: { review_status: { type: 'string' } } },
-  },
-};
+/** What ajv's compile gives, as the generated code implements it. */
+export interface GeneratedValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+const validators: Record<KbFormat, GeneratedValidator> = { flat: flat as GeneratedValidator, deadends: deadends as GeneratedValidator };
 
 /** Fields whose absence is reported as `missing-field` rather than as a schema violation. */
 const KEY_FIELDS: Record<KbFormat, ReadonlySet<string>> = {
@@ -50,21 +25,9 @@ const KEY_FIELDS: Record<KbFormat, ReadonlySet<string>> = {
   deadends: new Set(['/id', '/error/regex']),
 };
 
-let validators: Record<KbFormat, ValidateFunction> | undefined;
-
-function getValidators(): Record<KbFormat, ValidateFunction> {
-  if (validators) return validators;
-  const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true });
-  // ajv ships no formats; the schema uses only "uri", and only for links meant to be opened.
-  ajv.addFormat('uri', (value: string) => URL.canParse(value));
-  const flatSchema = JSON.parse(readFileSync(FLAT_SCHEMA_URL, 'utf8')) as AnySchemaObject;
-  validators = { flat: ajv.compile(flatSchema), deadends: ajv.compile(DEADENDS_SCHEMA) };
-  return validators;
-}
-
 /** Every structural problem of `record` (empty when it is valid). */
 export function validateRecord(record: unknown, format: KbFormat, file: string, ruleId?: string): RuleProblem[] {
-  const validate = getValidators()[format];
+  const validate = validators[format];
   if (validate(record)) return [];
   const problems: RuleProblem[] = [];
   const seen = new Set<string>();

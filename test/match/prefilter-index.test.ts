@@ -40,4 +40,17 @@ describe('PrefilterIndex', () => {
     expect(candidates(idx, 'EADDRNOTAVAIL')).toEqual([3]);
     expect(candidates(idx, 'all quiet')).toEqual([]);
   });
+
+  it('made again from its tables (as the rule cache does) finds the same and gives the same tables back', () => {
+    // Nested conditions (OR inside AND) beside flat ANDs of atoms: the latter are not revived.
+    const regexes = ['NDK.*build.*failed', '(?i)connection refused', 'zq.*timeout|pool exhausted', 'EADDRNOTAVAIL', 'alpha.*(beta|gamma).*delta'];
+    const first = index(regexes);
+    const again = new PrefilterIndex(first.tables());
+    expect(again.tables()).toEqual(first.tables());
+    expect(new PrefilterIndex(again.tables()).tables()).toEqual(first.tables());
+    const texts = ['ndk-build failed', 'build finished', 'zq then timeout', 'pool exhausted', 'alpha gamma delta', 'alpha delta', 'alpha beta', 'CONNECTION REFUSED'];
+    for (const t of texts) expect(candidates(again, t), t).toEqual(candidates(first, t));
+    expect(candidates(again, 'alpha gamma delta')).toEqual([4]);
+    expect(candidates(again, 'alpha delta')).toEqual([]);
+  });
 });

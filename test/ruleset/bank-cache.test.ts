@@ -71,6 +71,45 @@ describe('rule cache', () => {
     hit.bank.close();
   });
 
+  it("a hit's records are the files' JSON, read when first asked for, and copy like plain data", async () => {
+    const dir = await rulesDir({ 'a.json': flatRecord({ id: 't/a', regex: 'boom one', team: { name: 'sre' } }) });
+    const cache = await cacheIn();
+    const cold = await load([dir]);
+    (await load([dir], cache)).bank.close();
+    const hit = await load([dir], cache);
+    expect(hit.cache).toBe('hit');
+    const rule = hit.bank.rules[0];
+    if (rule === undefined) throw new Error('no rule');
+    const want = JSON.parse(await readFile(path.join(dir, 'a.json'), 'utf8')) as unknown;
+    expect(structuredClone(rule)).toEqual(cold.bank.rules[0]);
+    expect(JSON.parse(JSON.stringify(rule))).toEqual(JSON.parse(JSON.stringify(cold.bank.rules[0])));
+    expect(rule.record).toEqual(want);
+    expect(rule.record).toBe(rule.record);
+    expect({ ...rule }.record).toEqual(want);
+    cold.bank.close();
+    hit.bank.close();
+  });
+
+  it('a hit gives back non-ASCII rule text exactly (the entry stores it escaped)', async () => {
+    const regex = 'délai dépassé|接続がタイムアウト|😱 boom';
+    const dir = await rulesDir({ 'a.json': flatRecord({ id: 't/a', regex, root_cause: 'Ünïcödé — “quoted” 𝔘 text' }) });
+    const cache = await cacheIn();
+    const cold = await load([dir]);
+    (await load([dir], cache)).bank.close();
+    const hit = await load([dir], cache);
+    expect(hit.cache).toBe('hit');
+    expect(hit.bank.rules).toEqual(cold.bank.rules);
+    expect(hit.bank.rules[0]?.patterns[0]?.regex).toContain('接続がタイムアウト');
+    const texts = ['x délai dépassé y', '接続がタイムアウト', '😱 boom', 'nothing'];
+    expect(matchesOf(hit.bank, texts)).toEqual(matchesOf(cold.bank, texts));
+    const [entry] = await entries(cache.dir);
+    const bytes = await readFile(path.join(cache.dir, entry as string));
+    const json = bytes.subarray(12, 12 + bytes.readUInt32LE(4));
+    expect(json.every((b) => b < 0x80)).toBe(true);
+    cold.bank.close();
+    hit.bank.close();
+  });
+
   it("changing one rule's content is a miss and the bank has the new rule", async () => {
     const dir = await rulesDir({ 'a.json': flatRecord({ id: 't/a', regex: 'boom one' }), 'b.json': flatRecord({ id: 't/b', regex: 'bang two' }) });
     const cache = await cacheIn();

@@ -1,8 +1,8 @@
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rulesFingerprint } from '../../src/ruleset/rules-fingerprint.js';
-import { RulesWatcher, type RulesWatcherOptions } from '../../src/ruleset/rules-watcher.js';
+import { RulesWatcher, WATCHED_POLL_MS, type RulesWatcherOptions } from '../../src/ruleset/rules-watcher.js';
 import { flatRecord, removeRulesDirs, rulesDir } from '../kb/rule-files.js';
 import { ConfigMapDir } from '../worker/support/configmap-dir.js';
 import { eventually } from '../worker/support/eventually.js';
@@ -177,5 +177,83 @@ describe('RulesWatcher on a plain directory', () => {
     await writeFile(path.join(dir, 'b.json'), JSON.stringify(rule('b')));
     expect(await watcher.check()).toBe(false);
     expect(state.reloads).toBe(0);
+  });
+});
+
+describe('RulesWatcher with every directory watched (the poll a slow fallback)', () => {
+  // The poll never runs in these tests: whatever is seen is seen through fs.watch.
+  const eventsOnly = { fastTrigger: true, settleMs: 20, intervalMs: 50, watchedIntervalMs: NEVER } as const;
+
+  it('watches each directory of a nested tree and then polls at the slow period', async () => {
+    const dir = await rulesDir({ 'a.json': rule('a'), 'x/b.json': rule('b'), 'x/y/c.json': rule('c') });
+    const { watcher } = await watching(dir, { fastTrigger: true, intervalMs: 10_000 });
+    expect(watcher.watchedDirs).toBe(3);
+    expect(watcher.pollMs).toBe(WATCHED_POLL_MS);
+  });
+
+  it('sees an edit in place deep in the tree, a new directory and a file in it, and a removal', async () => {
+    const dir = await rulesDir({ 'a.json': rule('a'), 'x/y/c.json': rule('c') });
+    const { watcher, state } = await watching(dir, eventsOnly);
+    expect(watcher.pollMs).toBe(NEVER);
+    await writeFile(path.join(dir, 'x/y/c.json'), JSON.stringify(rule('c', 'boom edited deep')));
+    await eventually(() => state.reloads === 1, 'a reload for an edit two levels down');
+    await mkdir(path.join(dir, 'x/new'));
+    await writeFile(path.join(dir, 'x/new/d.json'), JSON.stringify(rule('d')));
+    await eventually(() => state.reloads === 2, 'a reload for a new directory with a file');
+    await eventually(() => watcher.watchedDirs === 4, 'the new directory watched');
+    await writeFile(path.join(dir, 'x/new/d.json'), JSON.stringify(rule('d', 'boom edited in the new directory')));
+    await eventually(() => state.reloads === 3, 'a reload for an edit in the new directory');
+    await rm(path.join(dir, 'x/y/c.json'));
+    await eventually(() => state.reloads === 4, 'a reload for a removed file');
+  });
+
+  it('sees a file in a directory deleted and made again under the same name', async () => {
+    const dir = await rulesDir({ 'a.json': rule('a'), 'x/b.json': rule('b') });
+    const { state } = await watching(dir, eventsOnly);
+    await rm(path.join(dir, 'x'), { recursive: true });
+    await eventually(() => state.reloads === 1, 'a reload for the removed directory');
+    await mkdir(path.join(dir, 'x'));
+    await writeFile(path.join(dir, 'x/b.json'), JSON.stringify(rule('b', 'boom again')));
+    await eventually(() => state.reloads === 2, 'a reload for the directory made again');
+    await writeFile(path.join(dir, 'x/b.json'), JSON.stringify(rule('b', 'boom a third time')));
+    await eventually(() => state.reloads === 3, 'a reload for an edit in the directory made again');
+  });
+
+  it('sees a ConfigMap swap, and an edit in place of the file behind a symlink', async () => {
+    const cm = await configMap({ 'a.json': rule('a') });
+    const { watcher, state } = await watching(cm.dir, eventsOnly);
+    expect(watcher.pollMs).toBe(NEVER);
+    await cm.update({ 'a.json': rule('a', 'boom swapped') });
+    await eventually(() => state.reloads === 1, 'a reload for the swap');
+    // Not how a ConfigMap changes, but a symlinked file edited where it lives.
+    const target = path.join(cm.dir, '..data', 'a.json');
+    await writeFile(`${target}.tmp`, JSON.stringify(rule('a', 'boom edited behind the link')));
+    await rename(`${target}.tmp`, target);
+    await eventually(() => state.reloads === 2, 'a reload for the edit behind the link');
+  });
+
+  it('keeps the fast poll when a root is a symlink, or when the fingerprint names no directories', async () => {
+    const dir = await rulesDir({ 'a.json': rule('a') });
+    const link = `${dir}-link`;
+    await symlink(dir, link);
+    cleanups.push(() => rm(link, { force: true }));
+    const linked = await watching(link, { fastTrigger: true, intervalMs: 10_000 });
+    expect(linked.watcher.pollMs).toBe(10_000);
+    const custom = await watching(dir, { fastTrigger: true, intervalMs: 10_000, fingerprint: () => rulesFingerprint([dir]) });
+    expect(custom.watcher.pollMs).toBe(10_000);
+    const off = await watching(dir, { fastTrigger: false, intervalMs: 10_000 });
+    expect(off.watcher.pollMs).toBe(10_000);
+    expect(off.watcher.watchedDirs).toBe(0);
+  });
+
+  it('a change made between the baseline and start is reloaded without waiting for a poll', async () => {
+    const dir = await rulesDir({ 'a.json': rule('a') });
+    const baseline = await rulesFingerprint([dir]);
+    await writeFile(path.join(dir, 'b.json'), JSON.stringify(rule('b')));
+    const state = { reloads: 0 };
+    const watcher = new RulesWatcher({ dirs: [dir], ...eventsOnly, logger: memoryLogger().logger, reload: async () => void (state.reloads += 1) });
+    cleanups.push(() => watcher.stop());
+    await watcher.start(baseline);
+    await eventually(() => state.reloads === 1, 'a reload for the change before start');
   });
 });
