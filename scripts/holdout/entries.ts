@@ -32,9 +32,25 @@ export interface HoldoutEntry {
   how_found: string;
   /** BCP 47 tag of a localized (non-English) message. */
   locale?: string;
+  /** The collection it came from (3, 4, …); absent for the first two, measured together as "old". */
+  batch?: number;
 }
 
-const FIELDS = ['id', 'text', 'source', 'signals', 'ecosystem', 'library', 'how_found', 'locale'] as const;
+/** A batch to measure on its own: a collection's number, or `old` for the entries without one. */
+export type BatchSelector = number | 'old';
+
+/** Parses `--batch`: a positive integer or `old`; undefined when it is neither. */
+export function parseBatch(value: string): BatchSelector | undefined {
+  if (value === 'old') return 'old';
+  return /^[1-9]\d*$/.test(value) ? Number(value) : undefined;
+}
+
+/** Whether `entry` belongs to the batch `selector` names. */
+export function inBatch(entry: HoldoutEntry, selector: BatchSelector): boolean {
+  return selector === 'old' ? entry.batch === undefined : entry.batch === selector;
+}
+
+const FIELDS = ['id', 'text', 'source', 'signals', 'ecosystem', 'library', 'how_found', 'locale', 'batch'] as const;
 const REQUIRED_STRINGS = ['id', 'text', 'source', 'ecosystem', 'library', 'how_found'] as const;
 const ID_PATTERN: Record<EntryKind, RegExp> = { positive: /^pos-\d{4}$/, negative: /^neg-\d{4}$/ };
 const ECOSYSTEM_PATTERN = /^[a-z][a-z0-9+-]*$/;
@@ -81,6 +97,7 @@ export function entryProblems(value: unknown, kind: EntryKind): string[] {
   if (typeof o.source === 'string' && !isHttpUrl(o.source)) problems.push(`"source" ${JSON.stringify(o.source)} is not an http(s) URL`);
   if (typeof o.ecosystem === 'string' && !ECOSYSTEM_PATTERN.test(o.ecosystem)) problems.push(`"ecosystem" ${JSON.stringify(o.ecosystem)} is not a lower-case name`);
   if (o.locale !== undefined && (typeof o.locale !== 'string' || !LOCALE_PATTERN.test(o.locale))) problems.push(`"locale" must be a tag like "zh-CN"`);
+  if (o.batch !== undefined && !(typeof o.batch === 'number' && Number.isInteger(o.batch) && o.batch > 0)) problems.push('"batch" must be a positive integer');
   if (!Array.isArray(o.signals)) {
     problems.push('"signals" must be an array');
   } else {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIGNALS } from '../../src/kb/types.js';
-import { DEFAULT_HOLDOUT_DIR, entryProblems, loadHoldout, NEGATIVES_FILE, POSITIVES_FILE } from '../../scripts/holdout/entries.js';
+import { DEFAULT_HOLDOUT_DIR, entryProblems, inBatch, loadHoldout, NEGATIVES_FILE, parseBatch, POSITIVES_FILE, type HoldoutEntry } from '../../scripts/holdout/entries.js';
 import { runHoldout, runKbHoldout } from '../../scripts/kb-holdout.js';
 import { captureIo } from '../cli/capture-io.js';
 import { flatRecord, removeRulesDirs, rulesDir } from '../kb/rule-files.js';
@@ -27,7 +27,7 @@ const positive = (id: string, text: string, extra: Record<string, unknown> = {})
   how_found: 'example query',
   ...extra,
 });
-const negative = (id: string, text: string): Record<string, unknown> => ({ ...positive(id, text), signals: [] });
+const negative = (id: string, text: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ ...positive(id, text, extra), signals: [] });
 const jsonl = (rows: readonly unknown[]): string => rows.map((r) => `${typeof r === 'string' ? r : JSON.stringify(r)}\n`).join('');
 
 /** A holdout directory (positives, negatives) inside a fresh temporary directory. */
@@ -59,6 +59,17 @@ describe('the holdout checks (scripts/holdout/entries.ts)', () => {
     expect(entryProblems(positive('pos-0001', 'x'), 'positive')).toEqual([]);
     expect(entryProblems(negative('neg-0001', 'x'), 'negative')).toEqual([]);
     expect(entryProblems(positive('pos-0002', 'x', { locale: 'zh-CN' }), 'positive')).toEqual([]);
+    expect(entryProblems(positive('pos-0003', 'x', { batch: 3 }), 'positive')).toEqual([]);
+  });
+
+  it('takes an optional batch that is a positive integer, and selects by batch (old = none)', () => {
+    for (const bad of [0, -1, 2.5, '3', null]) {
+      expect(entryProblems(positive('pos-0001', 'x', { batch: bad }), 'positive')).toEqual(['"batch" must be a positive integer']);
+    }
+    expect([parseBatch('3'), parseBatch('old'), parseBatch('0'), parseBatch('3x'), parseBatch('')]).toEqual([3, 'old', undefined, undefined, undefined]);
+    const old = positive('pos-0001', 'x') as unknown as HoldoutEntry;
+    const third = positive('pos-0002', 'y', { batch: 3 }) as unknown as HoldoutEntry;
+    expect([inBatch(old, 'old'), inBatch(old, 3), inBatch(third, 'old'), inBatch(third, 3), inBatch(third, 4)]).toEqual([true, false, false, true, false]);
   });
 
   it('names every problem of a bad entry', () => {
@@ -143,6 +154,35 @@ describe('npm run kb:holdout (scripts/kb-holdout.ts)', () => {
     expect(await runKbHoldout(['--rules', rulesPath, '--holdout', holdout], cap.io)).toBe(0);
     expect(cap.stdout()).toContain('2 left out because the rules\' examples hold their text or cite their source (pos-0001, pos-0002)');
     expect(cap.stdout()).toContain('| **all positives** (every expected signal) | **1/1 (100.0%)** |');
+  });
+
+  it('measures one batch with --batch N, the entries without a batch with --batch old', async () => {
+    const rulesPath = await rulesDir(rules);
+    const holdout = await holdoutDir(
+      [
+        positive('pos-0001', 'pool exhausted, first collection'),
+        positive('pos-0002', 'threads all busy, first collection', { signals: ['thread-starvation'] }),
+        positive('pos-0003', 'pool exhausted, third collection', { batch: 3 }),
+      ],
+      [negative('neg-0001', 'pool started, first collection'), negative('neg-0002', 'pool closed, third collection', { batch: 3 })],
+    );
+    const third = captureIo();
+    expect(await runKbHoldout(['--rules', rulesPath, '--holdout', holdout, '--batch', '3'], third.io)).toBe(0);
+    expect(third.stdout()).toContain(', batch 3, rules');
+    expect(third.stdout()).toContain('1 positives, 1 hard negatives');
+    expect(third.stdout()).toContain('| **all positives** (every expected signal) | **1/1 (100.0%)** |');
+    expect(third.stdout()).toContain('| **hard negatives with a signal** | **0/1** |');
+    const old = captureIo();
+    expect(await runKbHoldout(['--rules', rulesPath, '--holdout', holdout, '--batch', 'old'], old.io)).toBe(0);
+    expect(old.stdout()).toContain('2 positives, 1 hard negatives');
+    expect(old.stdout()).toContain('| **all positives** (every expected signal) | **1/2 (50.0%)** |');
+    expect(old.stdout()).toContain('| **hard negatives with a signal** | **1/1** |');
+    const json = captureIo();
+    expect(await runKbHoldout(['--rules', rulesPath, '--holdout', holdout, '--batch', '4', '--json'], json.io)).toBe(0);
+    expect(JSON.parse(json.stdout())).toMatchObject({ batch: 4, positives: 0, negatives: 0 });
+    const bad = captureIo();
+    expect(await runKbHoldout(['--holdout', holdout, '--batch', 'new'], bad.io)).toBe(2);
+    expect(bad.stderr()).toContain('--batch takes a positive integer or "old"');
   });
 
   it('refuses a malformed holdout and bad usage with exit code 2', async () => {
