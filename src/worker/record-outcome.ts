@@ -67,8 +67,12 @@ export type DecodedMessage = { kind: 'done'; outcome: MessageOutcome } | { kind:
  */
 export interface SplitProcessor {
   decode(value: Buffer | null, position: RecordPosition, fallbackService: string | undefined, headers?: Headers): DecodedMessage;
-  /** `matches[k]`: the matches of `message.records[k].text` (empty for an empty text). Must not throw for bad data. */
-  finish(message: Extract<DecodedMessage, { kind: 'records' }>, matches: readonly (readonly RuleMatch[])[], position: RecordPosition): MessageOutcome;
+  /**
+   * `matches[from + k]` (from: 0 when left out): the matches of `message.records[k].text` (empty
+   * for an empty text); a batch's matches are read in place rather than sliced per message.
+   * Must not throw for bad data.
+   */
+  finish(message: Extract<DecodedMessage, { kind: 'records' }>, matches: readonly (readonly RuleMatch[])[], position: RecordPosition, from?: number): MessageOutcome;
 }
 
 /**
