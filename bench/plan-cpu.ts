@@ -9,26 +9,35 @@
  * of BENCH_PASSES (7) passes: steadier than bench:e2e on a loaded box, where each change of the
  * main thread's work is hidden in the noise of the broker and the threads.
  *
- * BENCH_CORPUS=loghub: the raw loghub lines (most match); default ~1 % of records matching.
+ * Runs dist/ (npm run bench:plan builds it first). BENCH_CORPUS=loghub: the raw loghub lines (most match); default ~1 % of records matching.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { resolveConfig } from '../src/config/config.js';
-import { requests, topicMessages } from '../src/kafka/sink.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BatchControl, InBatch, InRecord } from '../src/kafka/types.js';
-import { loadRules } from '../src/kb/load.js';
-import { buildBank } from '../src/match/bank.js';
 import type { RuleMatch } from '../src/match/types.js';
 import type { PooledBank } from '../src/pool/pooled-bank.js';
-import { UnknownErrors } from '../src/templates/unknown-errors.js';
-import { coreProcessorFor } from '../src/worker/core-processor.js';
-import { planOnPool } from '../src/worker/pool-plan.js';
 import type { PlanSettings } from '../src/worker/batch-plan.js';
+import type * as ConfigModule from '../src/config/config.js';
+import type * as SinkModule from '../src/kafka/sink.js';
+import type * as LoadModule from '../src/kb/load.js';
+import type * as BankModule from '../src/match/bank.js';
+import type * as UnknownModule from '../src/templates/unknown-errors.js';
+import type * as CoreModule from '../src/worker/core-processor.js';
+import type * as PoolPlanModule from '../src/worker/pool-plan.js';
 import { buildRecords, loadBackground, withoutMatches } from './corpus.js';
 import { matchingSignature } from './rules-source.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The code measured runs as shipped, from dist/ (tsx's transform adds a call per closure made). */
+const shipped = <T>(path: string): Promise<T> => import(pathToFileURL(join(ROOT, 'dist', path)).href) as Promise<T>;
+const { resolveConfig } = await shipped<typeof ConfigModule>('config/config.js');
+const { requests, topicMessages } = await shipped<typeof SinkModule>('kafka/sink.js');
+const { loadRules } = await shipped<typeof LoadModule>('kb/load.js');
+const { buildBank } = await shipped<typeof BankModule>('match/bank.js');
+const { UnknownErrors } = await shipped<typeof UnknownModule>('templates/unknown-errors.js');
+const { coreProcessorFor } = await shipped<typeof CoreModule>('worker/core-processor.js');
+const { planOnPool } = await shipped<typeof PoolPlanModule>('worker/pool-plan.js');
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 60_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1500);
 const PASSES = Number(process.env.BENCH_PASSES ?? 7);
