@@ -5,6 +5,7 @@ import { deadLetterRecord, DLQ_HEADERS, type DeadLetterInfo } from './dead-lette
 import { checkRecordLimits, type LimitBreach, type RecordLimits } from './record-limits.js';
 import type { BatchRecordOutcome, MessageOutcome, RecordPosition, RecordProcessor } from './record-outcome.js';
 import { serviceFromHeaders } from './service-header.js';
+import { taggedEventJson } from '../tag/event-json.js';
 
 export interface PlanSettings {
   outputTopic: string;
@@ -124,7 +125,8 @@ export class BatchPlan {
     let value: string | undefined;
     if (event !== undefined) {
       try {
-        value = JSON.stringify(event);
+        // Each rule's part of the event is serialised once, not per event (same JSON).
+        value = outcome.eventOf === 'decoded' ? taggedEventJson(outcome.decoded.event, event.faultline) : JSON.stringify(event);
       } catch (err) {
         return { reason: 'processing-error', error: `cannot serialise the tagged event: ${errorText(err)}` };
       }

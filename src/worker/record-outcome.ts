@@ -33,11 +33,13 @@ export function isoTimestamp(ms: string): string | undefined {
 
 /**
  * What the matching core made of one record. `event` is set for every matched record, and for
- * unmatched ones when every record is emitted.
+ * unmatched ones when every record is emitted. `eventOf: 'decoded'` vouches that `event` is
+ * `{ ...decoded.event, faultline }` as tagEvent builds it, so that it may be serialised from its
+ * parts (src/tag/event-json.ts).
  */
 export type RecordOutcome =
-  | { kind: 'matched'; event: TaggedEvent; decoded: DecodedRecord }
-  | { kind: 'unmatched'; event?: TaggedEvent; decoded: DecodedRecord }
+  | { kind: 'matched'; event: TaggedEvent; decoded: DecodedRecord; eventOf?: 'decoded' }
+  | { kind: 'unmatched'; event?: TaggedEvent; decoded: DecodedRecord; eventOf?: 'decoded' }
   | { kind: 'dead'; reason: DeadLetterReason; decoded?: DecodedRecord; error?: string };
 
 /** One record of a message that holds many: it is matched and tagged, never dead-lettered alone. */
