@@ -28,8 +28,21 @@ export function eventSource(pos: RecordPosition): EventSource {
 export function isoTimestamp(ms: string): string | undefined {
   const n = Number(ms);
   if (!Number.isFinite(n) || n < 0 || n > 8.64e15) return undefined;
-  return new Date(n).toISOString();
+  // Records of a batch come milliseconds apart: the date and time of the last second seen are
+  // reused, only the milliseconds written (the same string as toISOString, property-tested).
+  const second = Math.floor(n / 1000);
+  const millis = Math.floor(n) - second * 1000;
+  if (second !== lastSecond || n !== Math.floor(n)) {
+    const iso = new Date(n).toISOString();
+    if (n !== Math.floor(n) || iso.length !== 24) return iso;
+    lastSecond = second;
+    lastPrefix = iso.slice(0, 20);
+  }
+  return `${lastPrefix}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
+
+let lastSecond = -1;
+let lastPrefix = '';
 
 /**
  * What the matching core made of one record. `event` is set for every matched record, and for
