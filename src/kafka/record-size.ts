@@ -58,3 +58,8 @@ export function singleRecordBatchBytesOver(r: Pick<OutRecord, 'key' | 'value' | 
   const bytes = singleRecordBatchBytes(r);
   return bytes > limit ? bytes : undefined;
 }
+
+/** At least recordBytes(r), without counting UTF-8: for deciding what surely fits. */
+export function recordBytesBound(r: Pick<OutRecord, 'key' | 'value' | 'headers'>): number {
+  return RECORD_OVERHEAD + byteBound(r.key) + byteBound(r.value) + headersBytes(r.headers);
+}

@@ -1,6 +1,6 @@
 import { type CompressionTypes, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { refusalType } from './refusal.js';
-import { BATCH_OVERHEAD, recordBytes } from './record-size.js';
+import { BATCH_OVERHEAD, recordBytes, recordBytesBound } from './record-size.js';
 import type { OutRecord, Refusal, Sink } from './types.js';
 import { compressionType } from './codecs/registry.js';
 import type { OutputCompression } from './codecs/output-compression.js';
@@ -165,26 +165,66 @@ export class KafkajsSink implements Sink {
 
 /**
  * Splits the queued records into requests of at most `maxBytes`, and of at most a topic's limit
- * for that topic, keeping each topic's order.
+ * for that topic, keeping each topic's order. A record's exact size (its UTF-8 count) is taken
+ * only when the upper bounds of the request so far and of the record say it may not fit: the
+ * cuts are those of exact sizes throughout (test/kafka/sink-requests.test.ts checks it).
  */
 export function requests(jobs: readonly Job[] | readonly Pick<Job, 'records'>[], maxBytes: number, topicLimit: (topic: string) => number = () => Number.POSITIVE_INFINITY): Queued[][] {
   const out: Queued[][] = [];
   let current: Queued[] = [];
+  /** Per record of `current`: its size, exact or an upper bound (`counted` says which). */
+  let sizes: number[] = [];
+  let counted: boolean[] = [];
+  let allCounted = true;
+  /** Sums of `sizes`, overall and per topic: exact once every record is counted. */
   let perTopic = new Map<string, number>();
   let size = 0;
   const close = () => {
     if (current.length === 0) return;
     out.push(current);
     current = [];
+    sizes = [];
+    counted = [];
+    allCounted = true;
     perTopic = new Map();
     size = 0;
   };
+  const countAll = () => {
+    for (let i = 0; i < current.length; i++) {
+      if (counted[i] === true) continue;
+      const { record } = current[i] as Queued;
+      const exact = recordBytes(record);
+      const delta = exact - (sizes[i] as number);
+      sizes[i] = exact;
+      counted[i] = true;
+      size += delta;
+      perTopic.set(record.topic, (perTopic.get(record.topic) ?? 0) + delta);
+    }
+    allCounted = true;
+  };
   for (const job of jobs) {
     job.records.forEach((record, index) => {
-      const bytes = recordBytes(record);
-      const topicBytes = perTopic.get(record.topic) ?? 0;
-      if (size > 0 && (size + bytes > maxBytes || (topicBytes > 0 && BATCH_OVERHEAD + topicBytes + bytes > topicLimit(record.topic)))) close();
+      let bytes = recordBytesBound(record);
+      let exact = typeof record.value !== 'string' && typeof record.key !== 'string';
+      if (current.length > 0) {
+        const limit = topicLimit(record.topic);
+        const fits = (b: number) => {
+          const topicBytes = perTopic.get(record.topic) ?? 0;
+          return size + b <= maxBytes && (topicBytes === 0 || BATCH_OVERHEAD + topicBytes + b <= limit);
+        };
+        if (!fits(bytes)) {
+          if (!allCounted) countAll();
+          if (!exact) {
+            bytes = recordBytes(record);
+            exact = true;
+          }
+          if (!fits(bytes)) close();
+        }
+      }
       current.push({ job: job as Job, index, record });
+      sizes.push(bytes);
+      counted.push(exact);
+      if (!exact) allCounted = false;
       perTopic.set(record.topic, (perTopic.get(record.topic) ?? 0) + bytes);
       size += bytes;
     });

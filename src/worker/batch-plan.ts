@@ -2,9 +2,10 @@ import { RECORD_FIXED_BYTES, singleRecordBatchBytesOver } from '../kafka/record-
 import type { InRecord, OutRecord } from '../kafka/types.js';
 import type { DeadLetterReason, MatchedRecord } from '../pipeline/observer.js';
 import { deadLetterRecord, DLQ_HEADERS, type DeadLetterInfo } from './dead-letter.js';
-import { checkRecordLimits, type RecordLimits } from './record-limits.js';
+import { checkRecordLimits, type LimitBreach, type RecordLimits } from './record-limits.js';
 import type { BatchRecordOutcome, MessageOutcome, RecordPosition, RecordProcessor } from './record-outcome.js';
 import { serviceFromHeaders } from './service-header.js';
+import { taggedEventJson } from '../tag/event-json.js';
 
 export interface PlanSettings {
   outputTopic: string;
@@ -55,26 +56,41 @@ export class BatchPlan {
   }
 
   add(record: InRecord): void {
-    this.records++;
-    this.bytes += record.value?.length ?? 0;
-    this.lastOffset = record.offset;
-    this.position.offset = record.offset;
-    this.position.timestamp = record.timestamp;
-    this.position.index = undefined;
-
     const breach = this.settings.recordLimits === undefined ? undefined : checkRecordLimits(record, this.settings.recordLimits);
     if (breach !== undefined) {
-      this.deadLetter(record, breach.reason, breach.error);
+      this.addSettled(record, breach, undefined);
       return;
     }
-
+    this.begin(record);
     let outcome: MessageOutcome;
     try {
       outcome = this.process(record.value, this.position, serviceFromHeaders(record.headers), record.headers);
     } catch (err) {
       outcome = { kind: 'dead', reason: 'processing-error', error: errorText(err) };
     }
+    this.settle(record, outcome);
+  }
 
+  /**
+   * A record whose limits were checked (`breach`) and, within them, whose outcome was worked out
+   * elsewhere (the matcher threads' path, ./pool-plan.ts): planned as `add` would plan it.
+   */
+  addSettled(record: InRecord, breach: LimitBreach | undefined, outcome: MessageOutcome | undefined): void {
+    this.begin(record);
+    if (breach !== undefined) this.deadLetter(record, breach.reason, breach.error);
+    else this.settle(record, outcome ?? { kind: 'dead', reason: 'processing-error', error: 'no outcome was worked out for the record' });
+  }
+
+  private begin(record: InRecord): void {
+    this.records++;
+    this.bytes += record.value?.length ?? 0;
+    this.lastOffset = record.offset;
+    this.position.offset = record.offset;
+    this.position.timestamp = record.timestamp;
+    this.position.index = undefined;
+  }
+
+  private settle(record: InRecord, outcome: MessageOutcome): void {
     if (outcome.kind === 'dead') {
       this.deadLetter(record, outcome.reason, outcome.error);
       return;
@@ -109,7 +125,8 @@ export class BatchPlan {
     let value: string | undefined;
     if (event !== undefined) {
       try {
-        value = JSON.stringify(event);
+        // Each rule's part of the event is serialised once, not per event (same JSON).
+        value = outcome.eventOf === 'decoded' ? taggedEventJson(outcome.decoded.event, event.faultline) : JSON.stringify(event);
       } catch (err) {
         return { reason: 'processing-error', error: `cannot serialise the tagged event: ${errorText(err)}` };
       }

@@ -82,19 +82,19 @@ export function coreProcessorFor(
       return event;
     };
     const one = (decoded: DecodedRecord, matches: readonly RuleMatch[], position: RecordPosition): BatchRecordOutcome => {
-      if (matches.length > 0) return { kind: 'matched', event: tag(decoded, matches, position), decoded };
+      if (matches.length > 0) return { kind: 'matched', event: tag(decoded, matches, position), decoded, eventOf: 'decoded' };
       if (unknown !== undefined && decoded.text !== '') {
         const { topic, partition, offset, timestamp } = position;
         unknown.observe({ text: decoded.text, event: decoded.event, service: decoded.service, source: () => ({ kind: 'kafka', topic, partition, offset, timestamp: isoTimestamp(timestamp) }) }, Date.now());
       }
-      return emitAll ? { kind: 'unmatched', event: tag(decoded, matches, position), decoded } : { kind: 'unmatched', decoded };
+      return emitAll ? { kind: 'unmatched', event: tag(decoded, matches, position), decoded, eventOf: 'decoded' } : { kind: 'unmatched', decoded };
     };
-    return (message, matches, position): MessageOutcome => {
-      if (!message.batch) return one(message.records[0] as DecodedRecord, matches[0] ?? NONE, position);
+    return (message, matches, position, from = 0): MessageOutcome => {
+      if (!message.batch) return one(message.records[0] as DecodedRecord, matches[from] ?? NONE, position);
       const records: BatchRecordOutcome[] = [];
       for (let i = 0; i < message.records.length; i++) {
         position.index = i;
-        records.push(one(message.records[i] as DecodedRecord, matches[i] ?? NONE, position));
+        records.push(one(message.records[i] as DecodedRecord, matches[from + i] ?? NONE, position));
       }
       position.index = undefined;
       return { kind: 'batch', records };

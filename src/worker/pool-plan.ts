@@ -1,10 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { BatchControl, InBatch } from '../kafka/types.js';
-import type { RuleMatch } from '../match/types.js';
 import type { PooledBank } from '../pool/pooled-bank.js';
 import { BatchPlan, type PlanSettings } from './batch-plan.js';
-import type { DecodedMessage, RecordPosition, RecordProcessor, SplitProcessor } from './record-outcome.js';
-import { checkRecordLimits } from './record-limits.js';
+import type { DecodedMessage, MessageOutcome, RecordPosition, RecordProcessor, SplitProcessor } from './record-outcome.js';
+import { checkRecordLimits, type LimitBreach } from './record-limits.js';
 import { serviceFromHeaders } from './service-header.js';
 
 /** Records handled between looks at the clock, the group state and shutdown. */
@@ -38,27 +37,32 @@ export async function planOnPool(
     return true;
   };
 
-  // By offset: BatchPlan calls the processor only for records within the key and header limits,
-  // so a running index would shift after the first record it dead-letters before processing.
-  const decoded = new Map<string, { message: DecodedMessage; firstText: number }>();
+  // Index for index with the records: a limit breach, or what decoding made of the record.
+  const breaches: (LimitBreach | undefined)[] = [];
+  const messages: (DecodedMessage | undefined)[] = [];
   const texts: string[] = [];
   let planned = 0;
   for (let i = 0; i < records.length; i++) {
     const record = records[i] as InBatch['records'][number];
     planned = i + 1;
     // Over a limit: BatchPlan dead-letters it unread; nothing here may read it either.
-    if (settings.recordLimits !== undefined && checkRecordLimits(record, settings.recordLimits) !== undefined) continue;
-    position.offset = record.offset;
-    position.timestamp = record.timestamp;
-    position.index = undefined;
-    let message: DecodedMessage;
-    try {
-      message = steps.decode(record.value, position, serviceFromHeaders(record.headers), record.headers);
-    } catch (err) {
-      message = { kind: 'done', outcome: { kind: 'dead', reason: 'processing-error', error: errorText(err) } };
+    const breach = settings.recordLimits === undefined ? undefined : checkRecordLimits(record, settings.recordLimits);
+    breaches.push(breach);
+    if (breach !== undefined) {
+      messages.push(undefined);
+    } else {
+      position.offset = record.offset;
+      position.timestamp = record.timestamp;
+      position.index = undefined;
+      let message: DecodedMessage;
+      try {
+        message = steps.decode(record.value, position, serviceFromHeaders(record.headers), record.headers);
+      } catch (err) {
+        message = { kind: 'done', outcome: { kind: 'dead', reason: 'processing-error', error: errorText(err) } };
+      }
+      messages.push(message);
+      if (message.kind === 'records') for (const r of message.records) texts.push(r.text);
     }
-    decoded.set(record.offset, { message, firstText: texts.length });
-    if (message.kind === 'records') for (const r of message.records) texts.push(r.text);
     if (i % CHECK_EVERY !== CHECK_EVERY - 1) continue;
     if (!(await check())) return undefined;
     if (!control.isRunning()) break;
@@ -67,28 +71,37 @@ export async function planOnPool(
   const matches = await bank.matchAll(texts);
   if (!(await check())) return undefined;
 
-  const plan = new BatchPlan(batch.topic, batch.partition, settings, replay(decoded, matches, steps));
+  const plan = new BatchPlan(batch.topic, batch.partition, settings, notOnThisPath);
+  let firstText = 0;
   for (let i = 0; i < planned; i++) {
-    plan.add(records[i] as InBatch['records'][number]);
+    const record = records[i] as InBatch['records'][number];
+    const breach = breaches[i];
+    const message = messages[i];
+    let outcome: MessageOutcome | undefined;
+    if (message !== undefined) {
+      if (message.kind === 'done') outcome = message.outcome;
+      else {
+        position.offset = record.offset;
+        position.timestamp = record.timestamp;
+        position.index = undefined;
+        try {
+          outcome = steps.finish(message, matches, position, firstText);
+        } catch (err) {
+          outcome = { kind: 'dead', reason: 'processing-error', error: errorText(err) };
+        }
+        firstText += message.records.length;
+      }
+    }
+    plan.addSettled(record, breach, outcome);
     if (i % CHECK_EVERY === CHECK_EVERY - 1 && !(await check())) return undefined;
   }
   return plan;
 }
 
-/** The processor BatchPlan calls for each record it processes: the decoding and matches made above. */
-function replay(
-  decoded: ReadonlyMap<string, { message: DecodedMessage; firstText: number }>,
-  matches: readonly RuleMatch[][],
-  steps: SplitProcessor,
-): RecordProcessor {
-  return (_value, position) => {
-    const entry = decoded.get(position.offset);
-    if (entry === undefined) throw new Error(`offset ${position.offset} was not decoded for the matcher threads`);
-    const { message, firstText } = entry;
-    if (message.kind === 'done') return message.outcome;
-    return steps.finish(message, matches.slice(firstText, firstText + message.records.length), position);
-  };
-}
+/** Every record reaches the plan settled (addSettled): its own processor is never called. */
+const notOnThisPath: RecordProcessor = () => {
+  throw new Error('the matcher threads\' plan settles every record itself');
+};
 
 function errorText(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;

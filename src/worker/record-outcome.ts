@@ -28,16 +28,31 @@ export function eventSource(pos: RecordPosition): EventSource {
 export function isoTimestamp(ms: string): string | undefined {
   const n = Number(ms);
   if (!Number.isFinite(n) || n < 0 || n > 8.64e15) return undefined;
-  return new Date(n).toISOString();
+  // Records of a batch come milliseconds apart: the date and time of the last second seen are
+  // reused, only the milliseconds written (the same string as toISOString, property-tested).
+  const second = Math.floor(n / 1000);
+  const millis = Math.floor(n) - second * 1000;
+  if (second !== lastSecond || n !== Math.floor(n)) {
+    const iso = new Date(n).toISOString();
+    if (n !== Math.floor(n) || iso.length !== 24) return iso;
+    lastSecond = second;
+    lastPrefix = iso.slice(0, 20);
+  }
+  return `${lastPrefix}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
+
+let lastSecond = -1;
+let lastPrefix = '';
 
 /**
  * What the matching core made of one record. `event` is set for every matched record, and for
- * unmatched ones when every record is emitted.
+ * unmatched ones when every record is emitted. `eventOf: 'decoded'` vouches that `event` is
+ * `{ ...decoded.event, faultline }` as tagEvent builds it, so that it may be serialised from its
+ * parts (src/tag/event-json.ts).
  */
 export type RecordOutcome =
-  | { kind: 'matched'; event: TaggedEvent; decoded: DecodedRecord }
-  | { kind: 'unmatched'; event?: TaggedEvent; decoded: DecodedRecord }
+  | { kind: 'matched'; event: TaggedEvent; decoded: DecodedRecord; eventOf?: 'decoded' }
+  | { kind: 'unmatched'; event?: TaggedEvent; decoded: DecodedRecord; eventOf?: 'decoded' }
   | { kind: 'dead'; reason: DeadLetterReason; decoded?: DecodedRecord; error?: string };
 
 /** One record of a message that holds many: it is matched and tagged, never dead-lettered alone. */
@@ -67,8 +82,12 @@ export type DecodedMessage = { kind: 'done'; outcome: MessageOutcome } | { kind:
  */
 export interface SplitProcessor {
   decode(value: Buffer | null, position: RecordPosition, fallbackService: string | undefined, headers?: Headers): DecodedMessage;
-  /** `matches[k]`: the matches of `message.records[k].text` (empty for an empty text). Must not throw for bad data. */
-  finish(message: Extract<DecodedMessage, { kind: 'records' }>, matches: readonly (readonly RuleMatch[])[], position: RecordPosition): MessageOutcome;
+  /**
+   * `matches[from + k]` (from: 0 when left out): the matches of `message.records[k].text` (empty
+   * for an empty text); a batch's matches are read in place rather than sliced per message.
+   * Must not throw for bad data.
+   */
+  finish(message: Extract<DecodedMessage, { kind: 'records' }>, matches: readonly (readonly RuleMatch[])[], position: RecordPosition, from?: number): MessageOutcome;
 }
 
 /**

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BATCH_OVERHEAD, recordBytes } from '../../src/kafka/record-size.js';
 import { requests as queued, topicMessages } from '../../src/kafka/sink.js';
 import type { OutRecord } from '../../src/kafka/types.js';
 
@@ -51,4 +53,47 @@ describe('sink request splitting', () => {
     const out = queued([a, b], 10_000);
     expect(out.flat().map((q) => [(q.job as unknown) === a ? 'a' : 'b', q.index])).toEqual([['a', 0], ['a', 1], ['b', 0]]);
   });
+});
+
+// The cuts as they were made with every record's exact size counted up front.
+function exactCuts(records: readonly OutRecord[], maxBytes: number, topicLimit: (topic: string) => number): number[][] {
+  const out: number[][] = [];
+  let current: number[] = [];
+  let perTopic = new Map<string, number>();
+  let size = 0;
+  records.forEach((record, index) => {
+    const bytes = recordBytes(record);
+    const topicBytes = perTopic.get(record.topic) ?? 0;
+    if (size > 0 && (size + bytes > maxBytes || (topicBytes > 0 && BATCH_OVERHEAD + topicBytes + bytes > topicLimit(record.topic)))) {
+      out.push(current);
+      current = [];
+      perTopic = new Map();
+      size = 0;
+    }
+    current.push(index);
+    perTopic.set(record.topic, (perTopic.get(record.topic) ?? 0) + bytes);
+    size += bytes;
+  });
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+describe('sink request splitting without counting every record', () => {
+  it('cuts where exact sizes cut', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'é', '€', '😀', '\ud800'), maxLength: 400 });
+    const record = fc.record({
+      topic: fc.constantFrom('a', 'b', 'c'),
+      key: fc.oneof(fc.constant(null), text, text.map((t) => Buffer.from(t))),
+      value: fc.oneof(text, text.map((t) => Buffer.from(t))),
+      headers: fc.option(fc.dictionary(fc.constantFrom('x-reason', 'x-topic'), text, { maxKeys: 2 }), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 60 }), fc.integer({ min: 50, max: 8000 }), fc.integer({ min: 100, max: 6000 }), (records, maxBytes, small) => {
+        const limit = (topic: string) => (topic === 'b' ? small : Number.POSITIVE_INFINITY);
+        const got = queued([{ records }], maxBytes, limit).map((r) => r.map((q) => q.index));
+        expect(got).toEqual(exactCuts(records, maxBytes, limit));
+      }),
+      { numRuns: 1500 },
+    );
+  }, 60_000);
 });
