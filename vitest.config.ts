@@ -14,6 +14,11 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.kafka.test.ts', 'node_modules/**'],
+          // A timeout is a hang detector, not a speed check: property runs and big-KB loads take
+          // 7-10 s on a 2-core box loaded by the kafka project beside them (CI saw 7.5 s), so
+          // vitest's 5 s default failed tests that were only slow.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {
