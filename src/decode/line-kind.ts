@@ -14,6 +14,7 @@ export type LineKind =
   | 'go-goroutine' // `goroutine 1 [running]:`
   | 'go-panic' // `panic: …`, `fatal error: …`: starts a record that a goroutine dump follows
   | 'go-signal' // `[signal SIGSEGV: …]` right after a panic line
+  | 'erlang-report' // `=ERROR REPORT==== 3-Dec-2026::10:00:00 ===`: its body follows, up to a blank line
   | 'other';
 
 /** Long enough for any exception class name; the rest of a line never changes its kind. */
@@ -29,6 +30,14 @@ const PY_CHAIN =
 const GO_GOROUTINE = /^goroutine \d+ \[[^\]]*\]:/;
 const GO_PANIC = /^(?:panic: |fatal error: )/;
 const GO_SIGNAL = /^\[signal /;
+/**
+ * Erlang/OTP's error_logger (and logger's legacy tty format) header: `=ERROR REPORT====`,
+ * `=CRASH REPORT====`, `=SUPERVISOR REPORT====`, `=INFO REPORT====`, `=WARNING REPORT====`,
+ * `=PROGRESS REPORT====`, then the time and ` ===`. The report's text is on the lines below it.
+ */
+const ERLANG_REPORT = /^=[A-Z]+(?: [A-Z]+)? REPORT={2,}\s/;
+/** lager's crash log (ejabberd, Riak, RabbitMQ 3.x) writes the date first: `2017-11-22 14:27:27 =ERROR REPORT====`. */
+const LAGER_REPORT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? =[A-Z]+(?: [A-Z]+)? REPORT={2,}/;
 /** The last line of a Python traceback: `ValueError: …`, `requests.exceptions.ConnectionError: …`, `KeyboardInterrupt`. */
 const PY_EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?::(?:\s|$)|\s*$)/;
 /** A Go frame's function line: `main.main()`, `net/http.(*conn).serve(0xc000…)`, `created by …`. */
@@ -64,8 +73,12 @@ export function classifyLine(line: Buffer | string): LineKind {
     while (end > 0 && isSpace(codeAt(line, end))) end--;
     if (codeAt(line, end) === 0x7d) return 'json';
   }
-  // Timestamps start most ordinary lines: nothing below begins with a digit.
-  if (isDigit(first)) return 'other';
+  // Timestamps start most ordinary lines: nothing below begins with a digit. A lager report header
+  // is checked only when a '=' sits where it would (after the seconds or the milliseconds).
+  if (isDigit(first)) {
+    const eq = codeAt(line, 20) === 0x3d || codeAt(line, 24) === 0x3d || codeAt(line, 27) === 0x3d;
+    return eq && LAGER_REPORT.test(lineHead(line)) ? 'erlang-report' : 'other';
+  }
   const h = lineHead(line);
   if (CONTINUATION.test(h)) return 'continuation';
   if (PY_TRACEBACK.test(h)) return 'py-traceback';
@@ -73,6 +86,7 @@ export function classifyLine(line: Buffer | string): LineKind {
   if (GO_GOROUTINE.test(h)) return 'go-goroutine';
   if (GO_PANIC.test(h)) return 'go-panic';
   if (GO_SIGNAL.test(h)) return 'go-signal';
+  if (ERLANG_REPORT.test(h)) return 'erlang-report';
   if (EXCEPTION_HEADER.test(h)) return 'exception-header';
   return 'other';
 }

@@ -1,7 +1,7 @@
 /**
  * Joins plain-text lines into records: a log line and the stack trace printed under it
  * (Java `at`/`Caused by:`/`... N more`, .NET `--->`/`--- End of inner exception stack trace ---`,
- * Python tracebacks, Node stacks, Go panics) become one record, joined with `\n`, so that a rule
+ * Python tracebacks, Node stacks, Go panics, Erlang `=ERROR REPORT====` bodies) become one record, joined with `\n`, so that a rule
  * can match the message and the exception together. Streaming and bounded: a record never holds
  * more than maxLines lines or maxBytes bytes; past that it is emitted and the rest continues in
  * a new record.
@@ -34,7 +34,7 @@ export const DEFAULT_JOIN_MAX_BYTES = 1024 * 1024;
  * Where the open record stands: inside a Python traceback (waiting for its `Error: msg` line),
  * after one (a chained exception may follow), after a Go panic line, inside a goroutine dump.
  */
-type Mode = 'none' | 'py' | 'py-done' | 'py-chain' | 'go-panic' | 'go';
+type Mode = 'none' | 'py' | 'py-done' | 'py-chain' | 'go-panic' | 'go' | 'erlang';
 
 const NEWLINE = 0x0a;
 
@@ -62,6 +62,11 @@ function joinParts<T extends Buffer | string>(parts: readonly T[], blanksBefore:
   return out as T;
 }
 
+function startsWithDigit(line: Buffer | string): boolean {
+  const c = typeof line === 'string' ? line.charCodeAt(0) : (line[0] ?? 0);
+  return c >= 0x30 && c <= 0x39;
+}
+
 function modeAtStart(kind: LineKind): Mode {
   switch (kind) {
     case 'py-traceback':
@@ -70,6 +75,8 @@ function modeAtStart(kind: LineKind): Mode {
       return 'go';
     case 'go-panic':
       return 'go-panic';
+    case 'erlang-report':
+      return 'erlang';
     default:
       return 'none';
   }
@@ -159,6 +166,8 @@ export class LineJoiner<T extends Buffer | string> {
         if (!adjacent) return undefined;
         if (mode === 'py' && isPythonExceptionLine(line)) return 'py-done';
         if (mode === 'go' && isGoFrameLine(line)) return 'go';
+        // An Erlang report's body runs to the blank line that ends it; a timestamped line is a new record.
+        if (mode === 'erlang' && !startsWithDigit(line)) return 'erlang';
         return undefined;
       default:
         return undefined;

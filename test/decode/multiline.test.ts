@@ -113,6 +113,24 @@ describe('LineJoiner: record boundaries', () => {
     expect(texts(records)).toEqual([BEFORE, T.PYTHON_BARE]);
   });
 
+  it('an Erlang error_logger report is its header and its body, up to the blank line that ends it', () => {
+    const error = '=ERROR REPORT==== 3-Dec-2026::10:15:32 ===\nToo many processes';
+    const crash = '=CRASH REPORT==== 3-Dec-2026::10:15:33.120415 ===\n  crasher:\n    initial call: ranch_acceptor:loop/4\n    error_info: system_limit';
+    expect(texts(joinText(`${BEFORE}\n${error}\n\n${crash}\n\n${AFTER}`))).toEqual([BEFORE, error, crash, AFTER]);
+  });
+
+  it('an Erlang report body stops at a timestamped line or the next report', () => {
+    const a = '=WARNING REPORT==== 3-Dec-2026::10:15:32 ===\nemfile';
+    const b = '=INFO REPORT==== 3-Dec-2026::10:15:33 ===\n    application: sasl';
+    expect(texts(joinText(`${a}\n${AFTER}`))).toEqual([a, AFTER]);
+    expect(texts(joinText(`${a}\n${b}`))).toEqual([a, b]);
+    // lager's crash log puts the date before the header.
+    const lager = '2017-11-22 14:27:27 =ERROR REPORT====\nToo many processes';
+    expect(texts(joinText(`${BEFORE}\n${lager}\n\n${AFTER}`))).toEqual([BEFORE, lager, AFTER]);
+    // Only the header form counts: a line that merely starts with '=' joins nothing.
+    expect(texts(join(['=== build done ===', 'next step']))).toEqual(['=== build done ===', 'next step']);
+  });
+
   it('continuations at the start of input form a record of their own', () => {
     expect(texts(join(['    at a', '    at b', 'next']))).toEqual(['    at a\n    at b', 'next']);
   });
