@@ -9,6 +9,7 @@ import type { BankHolder } from '../ruleset/bank-holder.js';
 import { createBatchHandler } from './batch-handler.js';
 import type { PlanSettings } from './batch-plan.js';
 import { ConnectionState } from './connection-state.js';
+import { crashKind } from './crash-kind.js';
 import type { DeadLetterInfo } from './dead-letter.js';
 import type { PoisonGuard } from './poison-guard.js';
 import { RateLimitedLog } from './rate-limited-log.js';
@@ -107,9 +108,14 @@ export class Worker {
       this.assignedPartitions = 0;
     },
     crashed: (error, restarting) => {
-      // A client that cannot read what the broker sent is not a broker outage. The fetch guard
-      // keeps such errors out of the fetch path; this covers any that still get through.
-      if (!isReadError(error)) this.connection.unreachable(error.message);
+      // A client that cannot read what the broker sent is not a broker outage (the fetch guard
+      // keeps such errors out of the fetch path; this covers any that still get through), nor is
+      // a broker that answered with a group-coordinator state: /readyz still says not consuming.
+      const kind = crashKind(error);
+      if (kind === 'unreachable') this.connection.unreachable(error.message);
+      else if (kind === 'coordinator') {
+        this.deps.logger.warn({ event: 'group-coordinator-unavailable', error: error.message }, `the group coordinator answered but cannot serve the group yet (${error.message})`);
+      }
       this.deps.observer.consumerStopped?.(error.message);
       const fields = { event: 'consumer-crash', error: error.message, kind: error.name, restarting };
       if (restarting) this.deps.logger.warn(fields, `consumer failed (${error.message}): restarting with backoff`);
@@ -288,8 +294,3 @@ export class Worker {
   }
 }
 
-/** Errors of reading a response (codecs, record batches), as opposed to reaching the broker. */
-function isReadError(error: Error): boolean {
-  // DeadLetterRefusedError: the broker answered, refusing even a cut dead letter.
-  return error.name === 'KafkaJSNotImplemented' || error.name === 'CodecError' || error.name === 'DeadLetterRefusedError';
-}
