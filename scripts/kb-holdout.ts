@@ -4,9 +4,10 @@
  * every signal it expects; a hard negative fails when it gets any signal. Entries whose text is
  * among the measured rules' examples are left out (they no longer measure anything) and named.
  *
- *   npm run kb:holdout [-- --rules DIR] [--holdout DIR] [--batch N|old] [--show] [--json]
+ *   npm run kb:holdout [-- --rules DIR] [--holdout DIR] [--batch N|N,M,…|old] [--show] [--json]
  *
- * `--batch N` measures only the entries of collection N (`"batch": N`), `--batch old` only those
+ * `--batch N` measures only the entries of collection N (`"batch": N`), `--batch 3,4` those of
+ * either collection as one set, `--batch old` only those
  * without a batch (the first two collections): a later batch stays honest after the rule
  * authors have seen the misses of the earlier ones.
  * Misses are listed by id, ecosystem and library; `--show` adds their texts. Exit codes: 0
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../src/cli/rules-check.js';
 import { problemLine } from '../src/kb/problem-text.js';
-import { DEFAULT_HOLDOUT_DIR, inBatch, loadHoldout, parseBatch, type BatchSelector } from './holdout/entries.js';
+import { batchLabel, DEFAULT_HOLDOUT_DIR, inBatch, loadHoldout, parseBatch, type BatchSelector } from './holdout/entries.js';
 import { loadBank, measureEntries, overlapsWithRules, ScanPath } from './holdout/measure.js';
 import { renderReport, summarise, type HoldoutSummary } from './holdout/report.js';
 
@@ -93,7 +94,7 @@ export async function runKbHoldout(argv: readonly string[], io: CliIo): Promise<
   }
   const batch = args.batch === undefined ? undefined : parseBatch(args.batch);
   if (args.batch !== undefined && batch === undefined) {
-    io.stderr.write(`kb-holdout: --batch takes a positive integer or "old", not ${JSON.stringify(args.batch)}\n`);
+    io.stderr.write(`kb-holdout: --batch takes a positive integer, a comma-separated list of them (3,4,5) or "old", not ${JSON.stringify(args.batch)}\n`);
     return 2;
   }
   const rulesDir = path.resolve(args.rules ?? DEFAULT_RULES_DIR);
@@ -108,7 +109,7 @@ export async function runKbHoldout(argv: readonly string[], io: CliIo): Promise<
   if (args.json) {
     io.stdout.write(`${JSON.stringify(asJson(run), null, 2)}\n`);
   } else {
-    const batchNote = batch === undefined ? '' : batch === 'old' ? ', batch old (entries without a batch)' : `, batch ${batch}`;
+    const batchNote = batch === undefined ? '' : batch === 'old' ? ', batch old (entries without a batch)' : `, batch ${batchLabel(batch)}`;
     const title = `KB holdout${batchNote}, rules ${path.relative(process.cwd(), rulesDir) || rulesDir} (${run.rules} rules)`;
     io.stdout.write(renderReport(run.summary, { show: args.show === true, title }));
   }

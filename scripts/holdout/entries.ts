@@ -36,18 +36,30 @@ export interface HoldoutEntry {
   batch?: number;
 }
 
-/** A batch to measure on its own: a collection's number, or `old` for the entries without one. */
-export type BatchSelector = number | 'old';
+/**
+ * The batches to measure: a collection's number, several (`3,4,5`: the sealed test set measured
+ * as one, so its figures are not summed by hand), or `old` for the entries without one.
+ */
+export type BatchSelector = number | readonly number[] | 'old';
 
-/** Parses `--batch`: a positive integer or `old`; undefined when it is neither. */
+/** Parses `--batch`: a positive integer, a comma-separated list of them, or `old`; undefined otherwise. */
 export function parseBatch(value: string): BatchSelector | undefined {
   if (value === 'old') return 'old';
-  return /^[1-9]\d*$/.test(value) ? Number(value) : undefined;
+  if (!/^[1-9]\d*(,[1-9]\d*)*$/.test(value)) return undefined;
+  const numbers = [...new Set(value.split(',').map(Number))];
+  return numbers.length === 1 ? numbers[0] : numbers;
 }
 
-/** Whether `entry` belongs to the batch `selector` names. */
+/** Whether `entry` belongs to the batch(es) `selector` names. */
 export function inBatch(entry: HoldoutEntry, selector: BatchSelector): boolean {
-  return selector === 'old' ? entry.batch === undefined : entry.batch === selector;
+  if (selector === 'old') return entry.batch === undefined;
+  if (typeof selector === 'number') return entry.batch === selector;
+  return entry.batch !== undefined && selector.includes(entry.batch);
+}
+
+/** How a report names the selection: `3`, `3+4+5` or `old`. */
+export function batchLabel(selector: BatchSelector): string {
+  return typeof selector === 'object' ? selector.join('+') : String(selector);
 }
 
 const FIELDS = ['id', 'text', 'source', 'signals', 'ecosystem', 'library', 'how_found', 'locale', 'batch'] as const;

@@ -87,6 +87,8 @@ describe('the holdout checks (scripts/holdout/entries.ts)', () => {
     const old = positive('pos-0001', 'x') as unknown as HoldoutEntry;
     const third = positive('pos-0002', 'y', { batch: 3 }) as unknown as HoldoutEntry;
     expect([inBatch(old, 'old'), inBatch(old, 3), inBatch(third, 'old'), inBatch(third, 3), inBatch(third, 4)]).toEqual([true, false, false, true, false]);
+    expect([parseBatch('3,4'), parseBatch('4,3,4'), parseBatch('3,'), parseBatch('3,0'), parseBatch('old,3')]).toEqual([[3, 4], [4, 3], undefined, undefined, undefined]);
+    expect([inBatch(old, [3, 4]), inBatch(third, [3, 4]), inBatch(third, [4, 5])]).toEqual([false, true, false]);
   });
 
   it('names every problem of a bad entry', () => {
@@ -197,9 +199,13 @@ describe('npm run kb:holdout (scripts/kb-holdout.ts)', () => {
     const json = captureIo();
     expect(await runKbHoldout(['--rules', rulesPath, '--holdout', holdout, '--batch', '4', '--json'], json.io)).toBe(0);
     expect(JSON.parse(json.stdout())).toMatchObject({ batch: 4, positives: 0, negatives: 0 });
+    const several = captureIo();
+    expect(await runKbHoldout(['--rules', rulesPath, '--holdout', holdout, '--batch', '3,4'], several.io)).toBe(0);
+    expect(several.stdout()).toContain(', batch 3+4, rules');
+    expect(several.stdout()).toContain('1 positives, 1 hard negatives');
     const bad = captureIo();
     expect(await runKbHoldout(['--holdout', holdout, '--batch', 'new'], bad.io)).toBe(2);
-    expect(bad.stderr()).toContain('--batch takes a positive integer or "old"');
+    expect(bad.stderr()).toContain('--batch takes a positive integer, a comma-separated list of them (3,4,5) or "old"');
   });
 
   it('refuses a malformed holdout and bad usage with exit code 2', async () => {
