@@ -55,6 +55,11 @@ function codeAt(line: Buffer | string, i: number): number {
   return typeof line === 'string' ? line.charCodeAt(i) : (line[i] ?? 0);
 }
 
+/** Whether the line starts with an ASCII digit (a timestamp, or lager's date-first header). */
+export function startsWithDigit(line: Buffer | string): boolean {
+  return isDigit(codeAt(line, 0));
+}
+
 /** The first HEAD_LENGTH characters; bytes are read as Latin-1, which keeps ASCII as is. */
 export function lineHead(line: Buffer | string): string {
   if (typeof line === 'string') return line.length <= HEAD_LENGTH ? line : line.slice(0, HEAD_LENGTH);

@@ -7,7 +7,7 @@
  * a new record.
  */
 
-import { classifyLine, isGoFrameLine, isPythonExceptionLine, type LineKind } from './line-kind.js';
+import { classifyLine, isGoFrameLine, isPythonExceptionLine, startsWithDigit, type LineKind } from './line-kind.js';
 
 export interface JoinedRecord<T extends Buffer | string> {
   /** The lines joined with `\n` (the line itself when the record has one line: no copy). */
@@ -60,11 +60,6 @@ function joinParts<T extends Buffer | string>(parts: readonly T[], blanksBefore:
     at += (parts[i] as Buffer).copy(out, at);
   }
   return out as T;
-}
-
-function startsWithDigit(line: Buffer | string): boolean {
-  const c = typeof line === 'string' ? line.charCodeAt(0) : (line[0] ?? 0);
-  return c >= 0x30 && c <= 0x39;
 }
 
 function modeAtStart(kind: LineKind): Mode {
