@@ -31,3 +31,27 @@ export function crashKind(error: Error): CrashKind {
   }
   return 'unreachable';
 }
+
+/** The one `consumer-crash` log line of a crash: its level, fields and message. */
+export interface CrashLine {
+  level: 'warn' | 'error';
+  fields: { event: 'consumer-crash'; error: string; kind: string; cause: CrashKind; restarting: boolean };
+  msg: string;
+}
+
+/**
+ * One line per crash, whatever its cause (`cause` says which), so a log query on
+ * `event=consumer-crash` counts crashes and the coordinator case is not a second warning.
+ */
+export function crashLine(error: Error, restarting: boolean): CrashLine {
+  const cause = crashKind(error);
+  const what =
+    cause === 'coordinator'
+      ? `the group coordinator answered but cannot serve the group yet (${error.message})`
+      : `consumer failed (${error.message})`;
+  return {
+    level: restarting ? 'warn' : 'error',
+    fields: { event: 'consumer-crash', error: error.message, kind: error.name, cause, restarting },
+    msg: restarting ? `${what}: restarting with backoff` : what,
+  };
+}

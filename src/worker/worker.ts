@@ -9,7 +9,7 @@ import type { BankHolder } from '../ruleset/bank-holder.js';
 import { createBatchHandler } from './batch-handler.js';
 import type { PlanSettings } from './batch-plan.js';
 import { ConnectionState } from './connection-state.js';
-import { crashKind } from './crash-kind.js';
+import { crashLine } from './crash-kind.js';
 import type { DeadLetterInfo } from './dead-letter.js';
 import type { PoisonGuard } from './poison-guard.js';
 import { RateLimitedLog } from './rate-limited-log.js';
@@ -111,15 +111,10 @@ export class Worker {
       // A client that cannot read what the broker sent is not a broker outage (the fetch guard
       // keeps such errors out of the fetch path; this covers any that still get through), nor is
       // a broker that answered with a group-coordinator state: /readyz still says not consuming.
-      const kind = crashKind(error);
-      if (kind === 'unreachable') this.connection.unreachable(error.message);
-      else if (kind === 'coordinator') {
-        this.deps.logger.warn({ event: 'group-coordinator-unavailable', error: error.message }, `the group coordinator answered but cannot serve the group yet (${error.message})`);
-      }
+      const line = crashLine(error, restarting);
+      if (line.fields.cause === 'unreachable') this.connection.unreachable(error.message);
       this.deps.observer.consumerStopped?.(error.message);
-      const fields = { event: 'consumer-crash', error: error.message, kind: error.name, restarting };
-      if (restarting) this.deps.logger.warn(fields, `consumer failed (${error.message}): restarting with backoff`);
-      else this.deps.logger.error(fields, `consumer failed (${error.message})`);
+      this.deps.logger[line.level](line.fields, line.msg);
     },
     connected: () => this.connection.reachable(),
     progress: () => this.deps.observer.consumerProgress?.(),

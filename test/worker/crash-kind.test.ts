@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { crashKind } from '../../src/worker/crash-kind.js';
+import { crashKind, crashLine } from '../../src/worker/crash-kind.js';
 
 // kafkajs's own error classes and protocol error table, so the test follows what it throws.
 const require = createRequire(import.meta.url);
@@ -39,5 +39,27 @@ describe('crashKind: what a consumer crash says about the broker', () => {
     const a = new Error('a') as Error & { cause?: unknown };
     a.cause = a;
     expect(crashKind(a)).toBe('unreachable');
+  });
+});
+
+describe('crashLine: one consumer-crash line a crash, whatever its cause', () => {
+  it('a coordinator crash is one warning that says the coordinator answered, with cause=coordinator', () => {
+    const line = crashLine(retried(createErrorFromCode(14)), true);
+    expect(line.level).toBe('warn');
+    expect(line.fields).toMatchObject({ event: 'consumer-crash', cause: 'coordinator', restarting: true });
+    expect(line.msg).toMatch(/^the group coordinator answered but cannot serve the group yet \(.+\): restarting with backoff$/);
+    expect(line.msg).not.toMatch(/unreachable/i);
+  });
+
+  it('an outage or a read error keeps the consumer-failed wording; a crash without restart is an error', () => {
+    const out = crashLine(new Error('Request Produce(key: 0, version: 7) timed out'), false);
+    expect(out).toEqual({
+      level: 'error',
+      fields: { event: 'consumer-crash', error: 'Request Produce(key: 0, version: 7) timed out', kind: 'Error', cause: 'unreachable', restarting: false },
+      msg: 'consumer failed (Request Produce(key: 0, version: 7) timed out)',
+    });
+    const codec = Object.assign(new Error('Snappy codec is not available'), { name: 'CodecError' });
+    expect(crashLine(codec, true).fields.cause).toBe('read');
+    expect(crashLine(codec, true).msg).toBe('consumer failed (Snappy codec is not available): restarting with backoff');
   });
 });
