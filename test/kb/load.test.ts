@@ -299,6 +299,14 @@ describe('loadRules: unless guards', () => {
     expect(problem.message).toBe('unless[1] "(exec)?": matches the empty string, so it would silence the rule on every record');
   });
 
+  it('is a flat-format field: a deadends record keeps an unless in its record and is not guarded', async () => {
+    const dir = await rulesDir({ 'boom/any.json': deadendsRecord({}, { unless: 'fork' }) });
+    const { rules, problems } = await loadRules([dir]);
+    expect(problems).toEqual([]);
+    expect(rules[0]?.unless).toBeUndefined();
+    expect(rules[0]?.record.unless).toBe('fork');
+  });
+
   it.each([
     ['an empty string', '', 'unless: must NOT have fewer than 1 characters'],
     ['an empty list', [], 'unless: must NOT have fewer than 1 items'],
