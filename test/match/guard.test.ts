@@ -2,8 +2,9 @@
 // when one of its regexes matches and none of its guards does, built fresh or from a plan.
 import fc from 'fast-check';
 import RE2 from 're2';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bankFromPlan, buildBank, planBank } from '../../src/match/bank.js';
+import { UnlessGuard } from '../../src/match/guard.js';
 import type { MatcherBank } from '../../src/match/types.js';
 import { ReferenceMatcher, makeRule } from './support/rules.js';
 import { noiseArb, print, sample, treeArb } from './support/regex-arbitrary.js';
@@ -14,6 +15,10 @@ const emfile = () => [
   makeRule('java/emfile', ['java\\.io\\.IOException: Too many open files', 'error=24, Too many open files'], ['forkAndExec|ProcessBuilder\\.start', 'Cannot run program']),
   makeRule('any/emfile', ['Too many open files']),
 ];
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('unless guards in the bank', () => {
   it('silences a guarded rule on a text any guard matches, whichever of its regexes matched; other rules still hit', () => {
@@ -29,6 +34,22 @@ describe('unless guards in the bank', () => {
     expect(ids(bank, 'error=24, Too many open files')).toEqual(['java/emfile', 'any/emfile']);
     // A guard alone matches nothing.
     expect(ids(bank, 'at java.lang.ProcessBuilder.start(ProcessBuilder.java:1048)')).toEqual([]);
+    bank.close();
+  });
+
+  it('asks a rule\'s guards only when one of its regexes matched, once per text', () => {
+    const asked = vi.spyOn(UnlessGuard.prototype, 'silences');
+    const { bank } = buildBank(emfile());
+    const calls = (text: string): number => {
+      asked.mockClear();
+      bank.match(text);
+      return asked.mock.calls.length;
+    };
+    expect(calls('nothing at all, not even forkAndExec(')).toBe(0);
+    // Only the unguarded rule matches.
+    expect(calls('Too many open files')).toBe(0);
+    // Both regexes of the guarded rule match: its guards are asked once.
+    expect(calls('java.io.IOException: Too many open files; error=24, Too many open files')).toBe(1);
     bank.close();
   });
 
