@@ -3,14 +3,17 @@
  * loaded rules. Each `examples.match` text must match its rule, no `examples.no_match` text may.
  * Rules shipped in this repository's rules/ must have examples: a warning, a failure with
  * --strict. A match example that also matches another rule not declared in `overlaps` is a warning.
+ * A no_match example that the rule's `unless` silences passes (that is what the guard is for); a
+ * match example it silences fails, naming the guard.
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRules } from '../kb/load.js';
 import { problemLine } from '../kb/problem-text.js';
-import type { Rule, RuleExample, RuleProblem } from '../kb/types.js';
+import type { Rule, RuleExample, RuleGuard, RuleProblem } from '../kb/types.js';
 import { buildBank } from '../match/bank.js';
+import { compilePattern } from '../match/compile.js';
 import { count, loadSummary } from './rules-check.js';
 import type { CliIo } from './rules-check.js';
 
@@ -38,6 +41,7 @@ export interface RulesTestOptions {
 export type RulesTestFinding =
   | { kind: 'load-problem' | 'matcher-problem'; problem: RuleProblem }
   | { kind: 'not-matched' | 'wrongly-matched'; ruleId: string; file: string; example: RuleExample }
+  | { kind: 'silenced-match'; ruleId: string; file: string; example: RuleExample; guard: RuleGuard }
   | { kind: 'no-examples'; ruleId: string; file: string; failure: boolean }
   | { kind: 'undeclared-overlap'; ruleId: string; file: string; example: RuleExample; otherRuleId: string };
 
@@ -89,7 +93,10 @@ function testExamples(rule: Rule, matcher: ExampleMatcher, byId: ReadonlyMap<str
   const reportedOverlaps = new Set<string>();
   for (const example of rule.examples?.match ?? []) {
     const hits = matcher.matchingIds(example.text);
-    if (!hits.includes(rule.id)) findings.push({ kind: 'not-matched', ...where, example });
+    if (!hits.includes(rule.id)) {
+      const guard = silencingGuard(rule, example.text);
+      findings.push(guard === undefined ? { kind: 'not-matched', ...where, example } : { kind: 'silenced-match', ...where, example, guard });
+    }
     for (const otherId of hits) {
       const other = byId.get(otherId);
       if (otherId === rule.id || !other || reportedOverlaps.has(otherId) || declaresOverlap(rule, other)) continue;
@@ -116,6 +123,8 @@ export function findingLine(finding: RulesTestFinding): string {
       return `FAIL ${problemLine(finding.problem)} (matcher bank)`;
     case 'not-matched':
       return `FAIL ${finding.file}: ${finding.ruleId}: match example does not match: ${shown(finding.example)}`;
+    case 'silenced-match':
+      return `FAIL ${finding.file}: ${finding.ruleId}: match example matches the rule's regex but ${finding.guard.field} ${JSON.stringify(finding.guard.regex)} silences it: ${shown(finding.example)}`;
     case 'wrongly-matched':
       return `FAIL ${finding.file}: ${finding.ruleId}: no_match example matches: ${shown(finding.example)}`;
     case 'no-examples':
@@ -128,6 +137,24 @@ export function findingLine(finding: RulesTestFinding): string {
 function shown(example: RuleExample): string {
   const text = example.text.length > SHOWN_EXAMPLE_CHARS ? `${example.text.slice(0, SHOWN_EXAMPLE_CHARS)}…` : example.text;
   return JSON.stringify(text) + (example.note ? ` (${example.note})` : '');
+}
+
+/**
+ * Why a match example that the bank does not give the rule is missed, when the reason is its own
+ * guard: some pattern of the rule matches the text and this `unless` regex matches it too.
+ * Regexes that do not compile are the load's problems, reported already.
+ */
+function silencingGuard(rule: Rule, text: string): RuleGuard | undefined {
+  if (rule.unless === undefined) return undefined;
+  const matches = (regex: string): boolean => {
+    try {
+      return compilePattern(regex).test(text);
+    } catch {
+      return false;
+    }
+  };
+  if (!rule.patterns.some((p) => matches(p.regex))) return undefined;
+  return rule.unless.find((g) => matches(g.regex));
 }
 
 function declaresOverlap(a: Rule, b: Rule): boolean {

@@ -1,14 +1,23 @@
 /**
  * Compiles one rule regex with RE2 exactly as the matcher will, and says what is wrong with it:
  * RE2's own error message (with a hint for the two things people most often carry over from
- * PCRE/Python), or a pattern that matches the empty string and so would tag every record.
+ * PCRE/Python), or a pattern that matches the empty string and so would tag every record (an
+ * `unless` guard: silence the rule on every record).
  */
 import RE2 from 're2';
 
 /** The flags faultline compiles rule regexes with: "u" only (node-re2 requires Unicode mode). */
 export const RULE_REGEX_FLAGS = 'u';
 
-export function patternError(regex: string): string | undefined {
+/** What a regex is for: a pattern tags the texts it matches, a guard (`unless`) silences its rule. */
+export type RegexRole = 'pattern' | 'guard';
+
+const EMPTY_MATCH: Record<RegexRole, string> = {
+  pattern: 'matches the empty string, so it would tag every record',
+  guard: 'matches the empty string, so it would silence the rule on every record',
+};
+
+export function patternError(regex: string, role: RegexRole = 'pattern'): string | undefined {
   let compiled: RE2;
   try {
     compiled = new RE2(regex, RULE_REGEX_FLAGS);
@@ -16,7 +25,7 @@ export function patternError(regex: string): string | undefined {
     const message = error instanceof Error ? error.message : String(error);
     return `RE2 rejects it: ${message}${hintFor(regex, message)}`;
   }
-  if (compiled.test('')) return 'matches the empty string, so it would tag every record';
+  if (compiled.test('')) return EMPTY_MATCH[role];
   return undefined;
 }
 

@@ -61,6 +61,10 @@ function regexProblems(rule: Rule, format: KbFormat): RuleProblem[] {
       message: `${field} ${shown(written)}${rewritten}: ${error}`,
     });
   });
+  for (const guard of rule.unless ?? []) {
+    const error = patternError(guard.regex, 'guard');
+    if (error !== undefined) problems.push({ kind: 'regex', file: rule.file, ruleId: rule.id, message: `${guard.field} ${shown(guard.regex)}: ${error}` });
+  }
   return problems;
 }
 

@@ -1,10 +1,10 @@
 /** The flat KB record (the seed format, rules/schema.json) as a `Rule`. */
 import { assembleRule, isObject, optionalString } from './record-fields.js';
-import type { Rule, RulePattern } from './types.js';
+import type { Rule, RuleGuard, RulePattern } from './types.js';
 
 /** `record` must have passed the flat schema (string id, regex, domain, category). */
 export function flatRecordToRule(record: Record<string, unknown>, file: string): Rule {
-  return assembleRule(
+  const rule = assembleRule(
     {
       id: record.id as string,
       patterns: [{ regex: record.regex as string }, ...variantPatterns(record.regex_variants)],
@@ -25,6 +25,20 @@ export function flatRecordToRule(record: Record<string, unknown>, file: string):
       examples: record.examples,
     },
   );
+  const unless = guardsOf(record.unless);
+  if (unless.length > 0) rule.unless = unless;
+  return rule;
+}
+
+/** `unless` as written: one regex (field `unless`) or a list (`unless[i]`); anything else is left out. */
+export function guardsOf(value: unknown): RuleGuard[] {
+  if (typeof value === 'string') return [{ regex: value, field: 'unless' }];
+  if (!Array.isArray(value)) return [];
+  const out: RuleGuard[] = [];
+  value.forEach((item, index) => {
+    if (typeof item === 'string') out.push({ regex: item, field: `unless[${index}]` });
+  });
+  return out;
 }
 
 function variantPatterns(value: unknown): RulePattern[] {

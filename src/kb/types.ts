@@ -38,10 +38,24 @@ export interface RulePattern {
 
 export type KbFormat = 'flat' | 'deadends';
 
+/**
+ * A rule-level guard (`unless`): RE2 has no lookaround, so a rule that must not count some shape
+ * of its own message ("too many open files" under a fork/exec frame) says so with regexes of
+ * their own. A rule whose patterns match a text is no hit when any of these matches the same text.
+ */
+export interface RuleGuard {
+  /** RE2 syntax, compiled like the patterns. */
+  regex: string;
+  /** Where it was written, for messages: `unless` (a single string) or `unless[1]`. */
+  field: string;
+}
+
 export interface Rule {
   id: string;
   /** All regexes of the rule, primary first. A record matches the rule if any one matches. */
   patterns: RulePattern[];
+  /** Set only when the record has `unless`: the rule is no hit on a text any of these matches. */
+  unless?: RuleGuard[];
   domain: string;
   category: string;
   tags: string[];

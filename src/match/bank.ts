@@ -11,12 +11,14 @@
  * given (measured: test(string) 2.2 µs vs test(Buffer) 1.3 µs on 556 bytes), and byte offsets
  * are cheap to turn back into UTF-16 (free when the text is ASCII). Candidates are checked in
  * pattern order, which is rule order, so the result is exactly what testing each rule's
- * regexes one by one would give.
+ * regexes one by one would give. A rule with `unless` guards (guard.ts) is asked them once one
+ * of its patterns matched: any guard that matches the same text makes the rule no hit.
  */
 import type { Rule, RuleProblem } from '../kb/types.js';
 import type RE2 from 're2';
 import { compileAnchored, compilePattern, re2Syntax } from './compile.js';
 import { gateOf, type Gate } from './gate.js';
+import { UnlessGuard } from './guard.js';
 import { DEFAULT_PREFILTER_OPTIONS, extractBranches, extractPrefilter, type PrefilterOptions, type PrefilterUnit } from './prefilter.js';
 import { PrefilterIndex, type IndexedPattern } from './prefilter-index.js';
 import { StampSet } from './stamp-set.js';
@@ -81,11 +83,38 @@ export interface BankPlan {
   options: PrefilterOptions;
 }
 
-function compileRules(rules: readonly Rule[]): { kept: number[]; patterns: CompiledPattern[]; problems: RuleProblem[] } {
+interface CompiledRules {
+  kept: number[];
+  patterns: CompiledPattern[];
+  /** The compiled guards of the kept rules that have any, by index into `kept`. */
+  guards: Map<number, RE2[]>;
+  problems: RuleProblem[];
+}
+
+/**
+ * A rule's guards compiled, or undefined (and problems) when RE2 rejects one: such a rule is left
+ * out whole, as counting the texts its author excluded would be worse than not counting it.
+ */
+function compileGuards(rule: Rule, problems: RuleProblem[]): RE2[] | undefined {
+  const compiled: RE2[] = [];
+  for (const guard of rule.unless ?? []) {
+    try {
+      compiled.push(compilePattern(guard.regex));
+    } catch (err) {
+      problems.push({ kind: 'regex', file: rule.file, ruleId: rule.id, message: `${guard.field}: ${messageOf(err)}` });
+    }
+  }
+  return compiled.length === (rule.unless?.length ?? 0) ? compiled : undefined;
+}
+
+function compileRules(rules: readonly Rule[]): CompiledRules {
   const kept: number[] = [];
   const patterns: CompiledPattern[] = [];
+  const guards = new Map<number, RE2[]>();
   const problems: RuleProblem[] = [];
   rules.forEach((rule, r) => {
+    const ruleGuards = compileGuards(rule, problems);
+    if (ruleGuards === undefined) return;
     const good: CompiledPattern[] = [];
     rule.patterns.forEach((p, index) => {
       try {
@@ -98,10 +127,11 @@ function compileRules(rules: readonly Rule[]): { kept: number[]; patterns: Compi
       problems.push({ kind: 'missing-field', file: rule.file, ruleId: rule.id, message: 'rule has no regex' });
     }
     if (good.length === 0) return;
+    if (ruleGuards.length > 0) guards.set(kept.length, ruleGuards);
     kept.push(r);
     patterns.push(...good);
   });
-  return { kept, patterns, problems };
+  return { kept, patterns, guards, problems };
 }
 
 /** End (bytes) of the match `p` has at `startByte` in `utf8`. */
@@ -118,6 +148,8 @@ class Bank implements MatcherBank {
   readonly rules: readonly Rule[];
   readonly stats: BankStats;
   private patterns: CompiledPattern[];
+  /** Per bank rule: its guard, or null (most rules have none). */
+  private guards: (UnlessGuard | null)[];
   private prefilter: PrefilterIndex | null;
   private unfiltered: UnfilteredSet | null;
   private readonly candidates: StampSet;
@@ -126,12 +158,14 @@ class Bank implements MatcherBank {
   constructor(
     rules: Rule[],
     patterns: CompiledPattern[],
+    guards: (UnlessGuard | null)[],
     prefilter: PrefilterIndex | null,
     unfiltered: UnfilteredSet | null,
     stats: BankStats,
   ) {
     this.rules = rules;
     this.patterns = patterns;
+    this.guards = guards;
     this.prefilter = prefilter;
     this.unfiltered = unfiltered;
     this.stats = stats;
@@ -168,6 +202,8 @@ class Bank implements MatcherBank {
       const startByte = re.search(utf8);
       if (startByte < 0) continue;
       lastRule = p.rule;
+      // The rule matched: its guards decide (whichever pattern matched, so its others are skipped too).
+      if (this.guards[p.rule]?.silences(utf8) === true) continue;
       const endByte = matchEnd(p, re, utf8, startByte);
       const start = ascii ? startByte : utf16Units(utf8, 0, startByte);
       const end = ascii ? endByte : start + utf16Units(utf8, startByte, endByte);
@@ -179,6 +215,7 @@ class Bank implements MatcherBank {
   close(): void {
     this.closed = true;
     this.patterns = [];
+    this.guards = [];
     this.prefilter = null;
     this.unfiltered?.close();
     this.unfiltered = null;
@@ -212,9 +249,9 @@ function prefilterOptionsOf(opts: BankOptions): PrefilterOptions {
 }
 
 /** Compiles the rules and works out every pattern's route; the compiled regexes come along for buildBank. */
-function planWithRegexes(rules: readonly Rule[], opts: BankOptions): { plan: BankPlan; compiled: CompiledPattern[] } {
+function planWithRegexes(rules: readonly Rule[], opts: BankOptions): { plan: BankPlan; compiled: CompiledPattern[]; guards: Map<number, RE2[]> } {
   const options = prefilterOptionsOf(opts);
-  const { kept, patterns, problems } = compileRules(rules);
+  const { kept, patterns, guards, problems } = compileRules(rules);
   const planned = patterns.map((p): PlannedPattern => {
     const syntax = re2Syntax(p.re as RE2);
     const found = extractPrefilter(syntax, options);
@@ -222,7 +259,7 @@ function planWithRegexes(rules: readonly Rule[], opts: BankOptions): { plan: Ban
     if (found.kind === 'prefilter') return { ...base, route: { kind: 'prefilter', units: found.units } };
     return { ...base, route: { kind: gatedBranches(syntax, options) !== null ? 'gated' : 'set' } };
   });
-  return { plan: { kept, patterns: planned, problems, options }, compiled: patterns };
+  return { plan: { kept, patterns: planned, problems, options }, compiled: patterns, guards };
 }
 
 /** The plan of a bank for these rules (buildBank's work, as data to cache). Pure: no I/O. */
@@ -236,7 +273,7 @@ export function planBank(rules: readonly Rule[], opts: BankOptions = {}): BankPl
  * `compiled` are the plan's regexes when they are at hand; otherwise each compiles on first use.
  */
 export function bankFromPlan(rules: readonly Rule[], plan: BankPlan, opts: BankOptions = {}, prefilter?: PrefilterIndex | null): MatcherBank {
-  return assembleBank(rules, plan, opts, undefined, performance.now(), prefilter);
+  return assembleBank(rules, plan, opts, undefined, undefined, performance.now(), prefilter);
 }
 
 /**
@@ -263,6 +300,7 @@ function assembleBank(
   plan: BankPlan,
   opts: BankOptions,
   compiled: CompiledPattern[] | undefined,
+  compiledGuards: Map<number, RE2[]> | undefined,
   started: number,
   given?: PrefilterIndex | null,
 ): MatcherBank {
@@ -271,6 +309,10 @@ function assembleBank(
     if (rule === undefined) throw new Error(`bank plan names rule ${r}, beyond the ${rules.length} given`);
     return rule;
   });
+  // The guards come from the kept rules themselves (a plan leaves them to the rules it was made for).
+  const guards = kept.map((rule, k) =>
+    rule.unless === undefined || rule.unless.length === 0 ? null : new UnlessGuard(rule.unless.map((g) => g.regex), compiledGuards?.get(k)),
+  );
   const patterns: CompiledPattern[] =
     compiled ?? plan.patterns.map((p) => ({ re: null, anchored: null, source: p.source, rule: p.rule, index: p.index }));
   const viaSet: SetPattern[] = [];
@@ -289,12 +331,12 @@ function assembleBank(
     unfiltered: viaSet.length,
     buildMs: performance.now() - started,
   };
-  return new Bank(kept, patterns, prefilter, unfiltered, stats);
+  return new Bank(kept, patterns, guards, prefilter, unfiltered, stats);
 }
 
 /** Compiles rules into a bank. Pure: no I/O. Regexes RE2 rejects come back as problems. */
 export function buildBank(rules: readonly Rule[], opts: BankOptions = {}): BuildResult {
   const started = performance.now();
-  const { plan, compiled } = planWithRegexes(rules, opts);
-  return { bank: assembleBank(rules, plan, opts, compiled, started), problems: plan.problems };
+  const { plan, compiled, guards } = planWithRegexes(rules, opts);
+  return { bank: assembleBank(rules, plan, opts, compiled, guards, started), problems: plan.problems };
 }

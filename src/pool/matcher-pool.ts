@@ -16,7 +16,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Rule } from '../kb/types.js';
 import type { Logger } from '../log.js';
 import type { RuleMatch } from '../match/types.js';
-import { unpackMatches, type FromThread, type ThreadRule, type ToThread } from './protocol.js';
+import { threadRule, unpackMatches, type FromThread, type ThreadRule, type ToThread } from './protocol.js';
 import { matcherThreadEntry, spawnThread } from './spawn-thread.js';
 
 export interface MatcherPoolOptions {
@@ -122,7 +122,7 @@ export class MatcherPool {
   async load(rules: readonly Rule[]): Promise<number> {
     if (this.closed) throw new PoolClosedError('the matcher pool is closed');
     const generation = this.nextGeneration++;
-    const spec: Generation = { rules: rules.map((r) => ({ id: r.id, file: r.file, patterns: r.patterns.map((p) => ({ regex: p.regex })) })) };
+    const spec: Generation = { rules: rules.map(threadRule) };
     const ready = new Promise<void>((resolve, reject) => (spec.pending = { resolve, reject }));
     this.generations.set(generation, spec);
     for (const slot of this.slots) this.post(slot, { type: 'load', generation, rules: spec.rules });

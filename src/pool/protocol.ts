@@ -5,6 +5,7 @@
  * UTF-8 buffer, which would also turn lone surrogates into U+FFFD). Matches come back packed
  * in one Int32Array whose buffer is transferred, never as an array of objects.
  */
+import type { Rule } from '../kb/types.js';
 import type { RuleMatch } from '../match/types.js';
 
 /** What a thread needs of a rule to compile it: buildBank reads nothing else. */
@@ -12,6 +13,15 @@ export interface ThreadRule {
   id: string;
   file: string;
   patterns: { regex: string }[];
+  /** The rule's `unless` guards, when it has any: a thread's bank must silence what the main thread's does. */
+  unless?: { regex: string; field: string }[];
+}
+
+/** A rule as a thread gets it (see ThreadRule). */
+export function threadRule(rule: Rule): ThreadRule {
+  const out: ThreadRule = { id: rule.id, file: rule.file, patterns: rule.patterns.map((p) => ({ regex: p.regex })) };
+  if (rule.unless !== undefined) out.unless = rule.unless.map((g) => ({ regex: g.regex, field: g.field }));
+  return out;
 }
 
 export type ToThread =

@@ -21,7 +21,7 @@ export function serveMatcher(port: MessagePort, hooks: ThreadHooks = {}): void {
   port.on('message', (m: ToThread) => {
     if (m.type === 'load') {
       try {
-        // buildBank reads a rule's id, file and patterns only (see ThreadRule).
+        // buildBank reads a rule's id, file, patterns and unless only (see ThreadRule).
         const { bank } = buildBank(m.rules as unknown as Rule[]);
         // The main thread tags with its own rule list: indexes must mean the same rules.
         if (bank.rules.length !== m.rules.length) {

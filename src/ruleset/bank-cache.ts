@@ -32,8 +32,11 @@ import type { Rule, RuleProblem, SkippedFile } from '../kb/types.js';
 import type { BankPlan } from '../match/bank.js';
 import type { IndexTables } from '../match/prefilter-index.js';
 
-/** Bumped whenever the entry's shape changes. */
-const CACHE_FORMAT = 4;
+/**
+ * Bumped whenever the entry's shape changes. 5: rules carry their `unless` guards, which the bank
+ * reads from them (an entry of 4 would give back guarded rules without their guards).
+ */
+export const CACHE_FORMAT = 5;
 const MAGIC = 'FLBC';
 const HEADER_BYTES = 12;
 /** Entries kept: each rule change makes a new one, the oldest go (a few MB each at 2,500 rules). */

@@ -44,6 +44,34 @@ describe('runRulesTest', () => {
     expect(cap.stdout()).toContain('2 examples run, 1 failure, 0 warnings');
   });
 
+  it('passes a no_match example that the rule\'s unless silences', async () => {
+    const dir = await rulesDir({
+      'r.json': withExamples({ regex: 'Too many open files', unless: ['forkAndExec', 'ProcessBuilder'] }, ['java.io.IOException: Too many open files'], [
+        { text: 'java.io.IOException: Too many open files\n\tat java.lang.UNIXProcess.forkAndExec(Native Method)', note: 'EMFILE on a fork, not a socket' },
+      ]),
+    });
+    const cap = captureIo();
+    expect(await runRulesTest({ rules: [dir] }, cap.io)).toBe(0);
+    expect(cap.stdout()).toBe('1 rule in 1 file, 0 problems; 2 examples run, 0 failures, 0 warnings\n');
+  });
+
+  it('fails a match example that the rule\'s own unless silences, naming the guard', async () => {
+    const dir = await rulesDir({
+      'r.json': withExamples({ regex: 'Too many open files', unless: ['forkAndExec', 'accept0'] }, [
+        'java.io.IOException: Too many open files',
+        'java.io.IOException: Too many open files\n\tat sun.nio.ch.ServerSocketChannelImpl.accept0(Native Method)',
+        'no such text',
+      ], []),
+    });
+    const cap = captureIo();
+    expect(await runRulesTest({ rules: [dir] }, cap.io)).toBe(1);
+    const file = path.join(dir, 'r.json');
+    expect(cap.stdout().split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([
+      `FAIL ${file}: test/boom: match example matches the rule's regex but unless[1] "accept0" silences it: "java.io.IOException: Too many open files\\n\\tat sun.nio.ch.ServerSocketChannelImpl.accept0(Native Method)"`,
+      `FAIL ${file}: test/boom: match example does not match: "no such text"`,
+    ]);
+  });
+
   it('fails on load problems too', async () => {
     const dir = await rulesDir({ 'r.json': flatRecord({ regex: '(?<=x)y' }) });
     const cap = captureIo();

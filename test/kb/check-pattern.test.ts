@@ -26,4 +26,10 @@ describe('patternError', () => {
   it.each(['', '.*', 'a*', '(x)?', 'a|'])('rejects %j: it matches the empty string', (regex) => {
     expect(patternError(regex)).toBe('matches the empty string, so it would tag every record');
   });
+
+  it('says what an empty-matching unless guard would do: silence its rule on every record', () => {
+    expect(patternError('(fork)?', 'guard')).toBe('matches the empty string, so it would silence the rule on every record');
+    expect(patternError('fork', 'guard')).toBeUndefined();
+    expect(patternError('a(?=b)', 'guard')).toContain('RE2 has no lookahead/lookbehind');
+  });
 });

@@ -258,6 +258,69 @@ describe('loadRules: flat format', () => {
   });
 });
 
+describe('loadRules: unless guards', () => {
+  it('reads one regex or a list, naming each by its field, and keeps the record as written', async () => {
+    const one = flatRecord({ id: 'test/one', unless: 'forkAndExec', x_owner: 'sre' });
+    const list = flatRecord({ id: 'test/list', unless: ['forkAndExec', '(?i)processbuilder'] });
+    const dir = await rulesDir({ 'one.json': one, 'list.json': list, 'none.json': flatRecord({ id: 'test/none' }) });
+    const { rules, problems } = await loadRules([dir]);
+    expect(problems).toEqual([]);
+    const byId = new Map(rules.map((r) => [r.id, r]));
+    expect(byId.get('test/one')?.unless).toEqual([{ regex: 'forkAndExec', field: 'unless' }]);
+    expect(byId.get('test/list')?.unless).toEqual([
+      { regex: 'forkAndExec', field: 'unless[0]' },
+      { regex: '(?i)processbuilder', field: 'unless[1]' },
+    ]);
+    expect(byId.has('test/none') && !('unless' in (byId.get('test/none') ?? {}))).toBe(true);
+    expect(byId.get('test/one')?.record).toEqual(one);
+  });
+
+  it('reports an unless regex RE2 rejects as a regex problem naming file, rule, field and RE2’s message; the other rules load', async () => {
+    const dir = await rulesDir({
+      'bad.json': flatRecord({ id: 'test/bad', unless: ['fine', 'a(?!b)'] }),
+      'good.json': flatRecord({ id: 'test/good', unless: 'fine' }),
+    });
+    const { rules, problems } = await loadRules([dir]);
+    expect(rules.map((r) => r.id)).toEqual(['test/good']);
+    const problem = only(problems);
+    expect(problem).toMatchObject({ kind: 'regex', file: path.join(dir, 'bad.json'), ruleId: 'test/bad' });
+    expect(problem.message).toMatch(/^unless\[1\] "a\(\?!b\)": RE2 rejects it: invalid perl operator: \(\?! \(RE2 has no lookahead/);
+  });
+
+  it('names a single unless string as "unless"', async () => {
+    const dir = await rulesDir({ 'r.json': flatRecord({ unless: 'fork (exec' }) });
+    expect(only((await loadRules([dir])).problems).message).toBe('unless "fork (exec": RE2 rejects it: missing ): fork (exec');
+  });
+
+  it('rejects an unless that matches the empty string: it would silence the rule on every record', async () => {
+    const dir = await rulesDir({ 'r.json': flatRecord({ unless: ['fork', '(exec)?'] }) });
+    const problem = only((await loadRules([dir])).problems);
+    expect(problem).toMatchObject({ kind: 'regex', ruleId: 'test/boom' });
+    expect(problem.message).toBe('unless[1] "(exec)?": matches the empty string, so it would silence the rule on every record');
+  });
+
+  it('is a flat-format field: a deadends record keeps an unless in its record and is not guarded', async () => {
+    const dir = await rulesDir({ 'boom/any.json': deadendsRecord({}, { unless: 'fork' }) });
+    const { rules, problems } = await loadRules([dir]);
+    expect(problems).toEqual([]);
+    expect(rules[0]?.unless).toBeUndefined();
+    expect(rules[0]?.record.unless).toBe('fork');
+  });
+
+  it.each([
+    ['an empty string', '', 'unless: must NOT have fewer than 1 characters'],
+    ['an empty list', [], 'unless: must NOT have fewer than 1 items'],
+    ['a list with an empty string', ['fork', ''], 'unless[1]: must NOT have fewer than 1 characters'],
+    ['a number', 24, 'unless: must be string,array'],
+    ['a list with an object', [{ regex: 'fork' }], 'unless[0]: must be string'],
+  ])('reports %s as a schema problem', async (_name, unless, message) => {
+    const dir = await rulesDir({ 'r.json': flatRecord({ unless }) });
+    const result = await loadRules([dir]);
+    expect(result.rules).toEqual([]);
+    expect(only(result.problems)).toMatchObject({ kind: 'schema', ruleId: 'test/boom', message });
+  });
+});
+
 describe('loadRules: deadends format', () => {
   it('maps the nested fields and reads the regex case-insensitively, as deadends does', async () => {
     const record = deadendsRecord(

@@ -8,6 +8,7 @@ import { buildBank } from '../../src/match/bank.js';
 import type { MatcherBank } from '../../src/match/types.js';
 import { MatcherPool } from '../../src/pool/matcher-pool.js';
 import { eventually } from '../worker/support/eventually.js';
+import { makeRule } from '../match/support/rules.js';
 import { EXIT_MARK, STALL_MARK } from './support/stalling-thread.js';
 
 const RULES_DIR = new URL('../../rules', import.meta.url).pathname;
@@ -122,5 +123,36 @@ describe('matcher pool', () => {
     const generation = await pool.load(bank.rules);
     await pool.close();
     await expect(pool.match(generation, ['x'])).rejects.toThrow(/closed/);
+  }, 60_000);
+});
+
+describe('matcher pool: rules with unless guards', () => {
+  it('silences a guarded rule in the threads exactly as the single-thread bank does', async () => {
+    const guarded = [
+      makeRule('java/emfile', ['java\\.io\\.IOException: Too many open files'], ['forkAndExec|ProcessBuilder\\.start']),
+      makeRule('any/emfile', ['Too many open files']),
+    ];
+    const local = buildBank(guarded).bank;
+    const pool = new MatcherPool({ threads: 2, minChunkTexts: 1 });
+    try {
+      const generation = await pool.load(local.rules);
+      const socket = 'java.io.IOException: Too many open files\n\tat sun.nio.ch.ServerSocketChannelImpl.accept0(Native Method)';
+      const fork = 'java.io.IOException: Too many open files\n\tat java.lang.UNIXProcess.forkAndExec(Native Method)';
+      const texts = [socket, fork, fork, socket, 'nothing'];
+      const got = await pool.match(generation, texts);
+      expect(got).toEqual(texts.map((t) => local.match(t)));
+      expect(got.map((ms) => ms.map((m) => local.rules[m.rule]?.id))).toEqual([
+        ['java/emfile', 'any/emfile'],
+        ['any/emfile'],
+        ['any/emfile'],
+        ['java/emfile', 'any/emfile'],
+        [],
+      ]);
+      // Both threads did part of the work: each one's bank has the guard.
+      expect(pool.threads().every((t) => t.chunks > 0)).toBe(true);
+    } finally {
+      await pool.close();
+      local.close();
+    }
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MatcherBank } from '../../src/match/types.js';
 import { NOOP_OBSERVER } from '../../src/pipeline/observer.js';
-import type { BankCacheOptions } from '../../src/ruleset/bank-cache.js';
+import { CACHE_FORMAT, type BankCacheOptions } from '../../src/ruleset/bank-cache.js';
 import { loadBank, type LoadedBank } from '../../src/ruleset/load-bank.js';
 import { DEADENDS_DIR, flatRecord, REPO_ROOT, removeRulesDirs, rulesDir, SHARED_MISSING } from '../kb/rule-files.js';
 
@@ -126,6 +126,48 @@ describe('rule cache', () => {
     expect(changed.version).not.toBe(again.version);
     changed.bank.close();
     expect(await entries(cache.dir)).toHaveLength(2);
+  });
+
+  it('a hit keeps the rules\' unless guards: the bank silences what the cold build silences', async () => {
+    const dir = await rulesDir({
+      'a.json': flatRecord({ id: 't/a', regex: 'Too many open files', unless: ['forkAndExec', 'ProcessBuilder'] }),
+      'b.json': flatRecord({ id: 't/b', regex: 'open files' }),
+    });
+    const cache = await cacheIn();
+    const cold = await load([dir]);
+    (await load([dir], cache)).bank.close();
+    const hit = await load([dir], cache);
+    expect(hit.cache).toBe('hit');
+    expect(hit.bank.rules).toEqual(cold.bank.rules);
+    expect(hit.bank.rules[0]?.unless).toEqual([
+      { regex: 'forkAndExec', field: 'unless[0]' },
+      { regex: 'ProcessBuilder', field: 'unless[1]' },
+    ]);
+    const texts = ['Too many open files', 'Too many open files\n\tat java.lang.UNIXProcess.forkAndExec(Native Method)', 'x ProcessBuilder Too many open files'];
+    expect(matchesOf(hit.bank, texts)).toEqual(matchesOf(cold.bank, texts));
+    expect(texts.map((t) => hit.bank.match(t).map((m) => hit.bank.rules[m.rule]?.id))).toEqual([['t/a', 't/b'], ['t/b'], ['t/b']]);
+    cold.bank.close();
+    hit.bank.close();
+  });
+
+  it(`never serves an entry of an older format (${CACHE_FORMAT - 1}, whose rules had no guards), even under the current key`, async () => {
+    const dir = await rulesDir({ 'a.json': flatRecord({ id: 't/a', regex: 'Too many open files', unless: 'forkAndExec' }) });
+    const cache = await cacheIn();
+    (await load([dir], cache)).bank.close();
+    const [name] = await entries(cache.dir);
+    const file = path.join(cache.dir, name as string);
+    const whole = await readFile(file);
+    const current = Buffer.from(`{"format":${CACHE_FORMAT},`, 'latin1');
+    expect(whole.indexOf(current)).toBe(12);
+    // The same entry, said to be of the previous format (same length, so only the format differs).
+    const older = Buffer.from(whole);
+    older.write(`{"format":${CACHE_FORMAT - 1},`, 12, 'latin1');
+    await writeFile(file, older);
+    const loaded = await load([dir], cache);
+    expect(loaded.cache).toBe('miss');
+    expect(cache.warnings.join('\n')).toMatch(/ignoring corrupt entry/);
+    expect(loaded.bank.match('Too many open files at forkAndExec')).toEqual([]);
+    loaded.bank.close();
   });
 
   it('keeps the newest three entries', async () => {

@@ -3,8 +3,8 @@ import RE2 from 're2';
 import type { Rule } from '../../../src/kb/types.js';
 import type { RuleMatch } from '../../../src/match/types.js';
 
-export function makeRule(id: string, regexes: string[]): Rule {
-  return {
+export function makeRule(id: string, regexes: string[], unless: string[] = []): Rule {
+  const rule: Rule = {
     id,
     patterns: regexes.map((regex) => ({ regex })),
     domain: 'test',
@@ -16,12 +16,15 @@ export function makeRule(id: string, regexes: string[]): Rule {
     format: 'flat',
     record: {},
   };
+  if (unless.length > 0) rule.unless = unless.map((regex, i) => ({ regex, field: `unless[${i}]` }));
+  return rule;
 }
 
 /**
  * What testing each rule's regexes one by one gives: per rule, the first pattern (in order)
  * that matches, with its offsets in UTF-16 units. Rules whose every regex RE2 rejects are left
- * out, as the bank leaves them out.
+ * out, as the bank leaves them out. A rule whose `unless` regex matches the text is no hit; one
+ * with an `unless` RE2 rejects is left out too.
  *
  * Matched on the text's UTF-8 bytes, as the bank does, and the byte offsets turned into UTF-16
  * units by decoding the bytes before them (a different way from the bank's, which counts lead
@@ -40,21 +43,24 @@ function unitsBefore(utf8: Buffer, at: number): number {
   return utf8.subarray(0, end).toString('utf8').length;
 }
 
+function compiled(regex: string): RE2 | null {
+  try {
+    return new RE2(regex, 'u');
+  } catch {
+    return null;
+  }
+}
+
 export class ReferenceMatcher {
   private readonly compiled: (RE2 | null)[][];
+  private readonly guards: RE2[][];
 
   constructor(rules: readonly Rule[]) {
-    this.compiled = rules
-      .map((rule) =>
-        rule.patterns.map((p) => {
-          try {
-            return new RE2(p.regex, 'u');
-          } catch {
-            return null;
-          }
-        }),
-      )
-      .filter((patterns) => patterns.some((re) => re !== null));
+    const kept = rules
+      .map((rule) => ({ patterns: rule.patterns.map((p) => compiled(p.regex)), guards: (rule.unless ?? []).map((g) => compiled(g.regex)) }))
+      .filter((r) => r.patterns.some((re) => re !== null) && r.guards.every((re) => re !== null));
+    this.compiled = kept.map((r) => r.patterns);
+    this.guards = kept.map((r) => r.guards as RE2[]);
   }
 
   match(text: string): RuleMatch[] {
@@ -62,6 +68,7 @@ export class ReferenceMatcher {
     // Testing on the UTF-8 bytes is the same test, just cheaper; offsets come from the string.
     const utf8 = Buffer.from(text, 'utf8');
     this.compiled.forEach((patterns, rule) => {
+      if (this.guards[rule]?.some((re) => re.test(utf8))) return;
       for (let pattern = 0; pattern < patterns.length; pattern++) {
         const re = patterns[pattern];
         if (re === null || re === undefined || !re.test(utf8)) continue;
