@@ -31,6 +31,7 @@ export const DEFAULT_ERROR_FIELDS: readonly string[] = [
   'exc_info', // python-json-logger
   'attributes.exception', // OpenTelemetry exception.type/.message/.stacktrace (map or OTLP list)
   'Attributes.exception', // OpenTelemetry log data model examples
+  'attr.error', // MongoDB 4.4+ structured logs: a string, or a Status {code, codeName, errmsg}
 ];
 
 export const DEFAULT_SERVICE_FIELDS: readonly string[] = [

@@ -11,8 +11,9 @@ const MAX_CAUSES = 8;
 const MAX_FRAMES = 512;
 const MAX_SUPPRESSED = 8;
 
-const TYPE_KEYS = ['type', 'name', 'class', 'className', 'Type', 'ClassName', 'exception_class'] as const;
-const MESSAGE_KEYS = ['message', 'localizedMessage', 'Message', 'msg'] as const;
+// codeName/errmsg: a MongoDB Status in JSON ({code, codeName, errmsg}), which mongod itself prints as `codeName: errmsg`.
+const TYPE_KEYS = ['type', 'name', 'class', 'className', 'Type', 'ClassName', 'exception_class', 'codeName'] as const;
+const MESSAGE_KEYS = ['message', 'localizedMessage', 'Message', 'msg', 'errmsg'] as const;
 const STACK_KEYS = [
   'stack',
   'stack_trace',

@@ -221,6 +221,16 @@ describe('decodeRecord: JSON shapes', () => {
     expect(d.service).toBe('nginx');
   });
 
+  it('MongoDB 4.4+ structured log: msg, then attr.error as a string or a Status rendered codeName: errmsg', () => {
+    // The shape of mongod's JSON log (docs: reference/log-messages): the cause is in attr.error, not msg.
+    const asString = decodeJson({ t: { $date: '2026-11-30T08:01:02.345+00:00' }, s: 'E', c: 'NETWORK', id: 23021, ctx: 'listener', msg: 'Error accepting new connection on local endpoint', attr: { localEndpoint: '0.0.0.0:27017', error: 'Too many open files' } });
+    expect(lines(asString.text)).toEqual(['Error accepting new connection on local endpoint', 'Too many open files']);
+    const asStatus = decodeJson({ t: { $date: '2026-11-30T08:01:02.345+00:00' }, s: 'W', c: 'CONNPOOL', id: 22572, ctx: 'conn12', msg: 'Ending connection due to bad connection status', attr: { hostAndPort: 'db-2:27017', error: { code: 202, codeName: 'NetworkInterfaceExceededTimeLimit', errmsg: "Couldn't get a connection within the time limit" } } });
+    expect(lines(asStatus.text)).toEqual(['Ending connection due to bad connection status', "NetworkInterfaceExceededTimeLimit: Couldn't get a connection within the time limit"]);
+    // Other attr fields are not matched text (they are addresses and counters).
+    expect(asString.text).not.toContain('0.0.0.0:27017');
+  });
+
   it('generic error string and stack array', () => {
     const d = decodeJson({ msg: 'sync failed', error: 'EMFILE: too many open files', stack: ['at a (x.js:1:1)', 'at b (y.js:2:2)'] });
     expect(lines(d.text)).toEqual(['sync failed', 'EMFILE: too many open files', 'at a (x.js:1:1)', 'at b (y.js:2:2)']);
