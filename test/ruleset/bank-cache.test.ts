@@ -25,6 +25,17 @@ const load = (dirs: string[], cache?: BankCacheOptions): Promise<LoadedBank> =>
   loadBank({ dirs, strict: false, ...(cache === undefined ? {} : { cache }) }, NOOP_OBSERVER);
 
 /** Every rule's own examples, and the other rules' examples against each bank: what each bank says. */
+/** A cold build of `dir`, then a first load that writes the cache and a second that hits it; the hit's rules equal the cold build's. */
+async function coldThenHit(dir: string): Promise<{ cache: BankCacheOptions & { warnings: string[] }; cold: LoadedBank; hit: LoadedBank }> {
+  const cache = await cacheIn();
+  const cold = await load([dir]);
+  (await load([dir], cache)).bank.close();
+  const hit = await load([dir], cache);
+  expect(hit.cache).toBe('hit');
+  expect(hit.bank.rules).toEqual(cold.bank.rules);
+  return { cache, cold, hit };
+}
+
 function matchesOf(bank: MatcherBank, texts: readonly string[]): unknown[] {
   return texts.map((t) => bank.match(t).map((m) => ({ id: bank.rules[m.rule]?.id, pattern: m.pattern, start: m.start, end: m.end })));
 }
@@ -93,12 +104,7 @@ describe('rule cache', () => {
   it('a hit gives back non-ASCII rule text exactly (the entry stores it escaped)', async () => {
     const regex = 'délai dépassé|接続がタイムアウト|😱 boom';
     const dir = await rulesDir({ 'a.json': flatRecord({ id: 't/a', regex, root_cause: 'Ünïcödé — “quoted” 𝔘 text' }) });
-    const cache = await cacheIn();
-    const cold = await load([dir]);
-    (await load([dir], cache)).bank.close();
-    const hit = await load([dir], cache);
-    expect(hit.cache).toBe('hit');
-    expect(hit.bank.rules).toEqual(cold.bank.rules);
+    const { cache, cold, hit } = await coldThenHit(dir);
     expect(hit.bank.rules[0]?.patterns[0]?.regex).toContain('接続がタイムアウト');
     const texts = ['x délai dépassé y', '接続がタイムアウト', '😱 boom', 'nothing'];
     expect(matchesOf(hit.bank, texts)).toEqual(matchesOf(cold.bank, texts));
@@ -133,12 +139,7 @@ describe('rule cache', () => {
       'a.json': flatRecord({ id: 't/a', regex: 'Too many open files', unless: ['forkAndExec', 'ProcessBuilder'] }),
       'b.json': flatRecord({ id: 't/b', regex: 'open files' }),
     });
-    const cache = await cacheIn();
-    const cold = await load([dir]);
-    (await load([dir], cache)).bank.close();
-    const hit = await load([dir], cache);
-    expect(hit.cache).toBe('hit');
-    expect(hit.bank.rules).toEqual(cold.bank.rules);
+    const { cold, hit } = await coldThenHit(dir);
     expect(hit.bank.rules[0]?.unless).toEqual([
       { regex: 'forkAndExec', field: 'unless[0]' },
       { regex: 'ProcessBuilder', field: 'unless[1]' },
