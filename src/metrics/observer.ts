@@ -13,9 +13,9 @@ import { ServiceLabels, UNKNOWN_SERVICE } from './service-label.js';
  *
  * Counting rules (docs/runbook.md, "Metrics"):
  * - faultline_matches_total counts every (record, rule) match.
- * - each signal family counts a record once per signal, under the first rule in the record's
- *   rule list (rule order: the bank reports matches in rule order) that carries the signal, so
- *   sum over error_id is the number of records showing the signal, never more.
+ * - each signal family counts a record once per signal, under the rule of the record that carries
+ *   the signal with the highest confidence (first in rule order on ties), so sum over error_id is
+ *   the number of records showing the signal, never more.
  * - every loaded rule has its series at 0 from the load on, with service="unknown"; a reload
  *   removes the series of rules that are gone (or whose labels changed) and creates the new ones.
  */
@@ -128,15 +128,28 @@ export class MetricsObserver implements PipelineObserver {
   }
 
   /**
-   * The rule a record's signal is counted under: the first of its rules that carries the signal.
+   * The rule a record's signal is counted under: of its rules that carry the signal, the one with
+   * the highest confidence (a rule without one ranks below any that has one), the first in rule
+   * order on ties. A library's precise rule and a family rule often match the same text; rule
+   * order is file order, so `generic/…` would otherwise take the count (and the alert's error_id,
+   * root cause and fix) from `php/…` or `rust/…`. Family rules carry lower confidence by design.
    * A rule unknown to the catalog (a batch matched by a bank whose load has not been reported
    * yet) falls back to the record's first rule, so the record is still counted once.
    */
   private attribute(signal: Signal, ruleIds: readonly string[]): string {
+    let best: string | undefined;
+    let bestRank = -Infinity;
     for (const id of ruleIds) {
-      if (this.rules.get(id)?.signals.includes(signal)) return id;
+      const meta = this.rules.get(id);
+      if (meta === undefined || !meta.signals.includes(signal)) continue;
+      const confidence = meta.confidence === '' ? Number.NaN : Number(meta.confidence);
+      const rank = Number.isFinite(confidence) ? confidence : -1;
+      if (rank > bestRank) {
+        best = id;
+        bestRank = rank;
+      }
     }
-    return ruleIds[0] ?? '';
+    return best ?? ruleIds[0] ?? '';
   }
 
   rulesLoaded(report: RulesReport): void {

@@ -176,6 +176,37 @@ describe('MetricsObserver: counting', () => {
     expect(matches[`category=http,domain=dotnet,error_id=${HTTPCLIENT},service=api`]).toBe(1);
   });
 
+  it('counts a signal under the matching rule of highest confidence, not the first in file order (a family rule loses to the precise one)', async () => {
+    const FAMILY = 'generic/worker-process-limit-reached';
+    const FPM = 'php/fpm-max-children-reached';
+    const PLAIN = 'ruby/no-confidence';
+    const rules = [
+      { id: FAMILY, domain: 'generic', category: 'concurrency', signals: ['thread-starvation' as const], confidence: 0.5 },
+      { id: PLAIN, domain: 'ruby', category: 'concurrency', signals: ['thread-starvation' as const] },
+      { id: FPM, domain: 'php', category: 'concurrency', signals: ['thread-starvation' as const], confidence: 0.9 },
+      { id: 'php/fpm-twin', domain: 'php', category: 'concurrency', signals: ['thread-starvation' as const], confidence: 0.9 },
+    ];
+    const { metrics, observer } = setup();
+    observer.rulesLoaded(rulesReport(rules));
+    observer.batch(
+      batch({
+        matched: [
+          record('search', [FAMILY, FPM], ['thread-starvation']),
+          record('search', [FAMILY, PLAIN], ['thread-starvation']),
+          record('search', [FPM, 'php/fpm-twin'], ['thread-starvation']),
+          record('search', ['php/fpm-twin', FPM], ['thread-starvation']),
+        ],
+      }),
+    );
+    const threads = seriesOf(await settled(metrics), 'faultline_thread_starvation_events_total');
+    // Precise over family; a stated confidence over none; the first of equals.
+    expect(threads[`error_id=${FPM},service=search`]).toBe(2);
+    expect(threads[`error_id=${FAMILY},service=search`]).toBe(1);
+    expect(threads[`error_id=php/fpm-twin,service=search`]).toBe(1);
+    expect(threads[`error_id=${PLAIN},service=search`]).toBeUndefined();
+    expect(Object.values(threads).reduce((a, b) => a + b, 0)).toBe(4);
+  });
+
   it('exports a new series at 0 on the first scrape and its count from the next one, so rate() sees it', async () => {
     const { metrics, observer } = setup();
     observer.rulesLoaded(rulesReport());
