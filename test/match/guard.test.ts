@@ -9,6 +9,15 @@ import type { MatcherBank } from '../../src/match/types.js';
 import { ReferenceMatcher, makeRule } from './support/rules.js';
 import { noiseArb, print, sample, treeArb } from './support/regex-arbitrary.js';
 
+function compiles(regex: string): boolean {
+  try {
+    new RE2(regex, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const ids = (bank: MatcherBank, text: string): string[] => bank.match(text).map((m) => bank.rules[m.rule]?.id ?? '?');
 
 const emfile = () => [
@@ -86,6 +95,9 @@ describe('unless guards in the bank', () => {
     fc.assert(
       fc.property(fc.array(ruleArb, { minLength: 1, maxLength: 8 }), fc.array(textArb, { minLength: 1, maxLength: 8 }), (specs, textSpecs) => {
         const rules = specs.map((s, i) => makeRule(`gen/${i}`, s.patterns.map(print), s.guards.map(print)));
+        // The generator can print what RE2 refuses (the same name on two groups): such a rule never
+        // reaches a bank, and the loader tests cover that; this property is about the ones that do.
+        fc.pre(rules.every((r) => [...r.patterns, ...(r.unless ?? [])].every((p) => compiles(p.regex))));
         // Texts: a sample of some rule's regex, alone or next to a sample of one of its guards.
         const texts = textSpecs.map(([which, shape, before, choices, after]) => {
           const it = choices[Symbol.iterator]();
@@ -100,7 +112,7 @@ describe('unless guards in the bank', () => {
         for (const text of texts) {
           const got = bank.match(text);
           expect(got, JSON.stringify(text)).toEqual(reference.match(text));
-          // And said directly, rule by rule (every generated regex compiles, so no rule is left out).
+          // And said directly, rule by rule (every regex compiles, so no rule is left out).
           const utf8 = Buffer.from(text, 'utf8');
           const expected = rules.flatMap((r, i) => {
             const hit = r.patterns.some((p) => new RE2(p.regex, 'u').test(utf8));
