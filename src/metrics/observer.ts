@@ -142,11 +142,9 @@ export class MetricsObserver implements PipelineObserver {
     for (const id of ruleIds) {
       const meta = this.rules.get(id);
       if (meta === undefined || !meta.signals.includes(signal)) continue;
-      const confidence = meta.confidence === '' ? Number.NaN : Number(meta.confidence);
-      const rank = Number.isFinite(confidence) ? confidence : -1;
-      if (rank > bestRank) {
+      if (meta.rank > bestRank) {
         best = id;
-        bestRank = rank;
+        bestRank = meta.rank;
       }
     }
     return best ?? ruleIds[0] ?? '';

@@ -21,6 +21,12 @@ export interface RuleMeta {
   category: string;
   signals: readonly Signal[];
   confidence: string;
+  /**
+   * The confidence as a number for ranking a record's rules (the observer picks, per record and
+   * signal, the rule that counts): computed once per load, not once per record. -1 when the rule
+   * has none, so it ranks below every rule that has one.
+   */
+  rank: number;
   verificationTier: string;
   rootCause: string;
   workaround: string;
@@ -43,12 +49,14 @@ export function shortText(text: string | undefined, max = MAX_KB_LABEL_LENGTH): 
 }
 
 export function ruleMeta(rule: ReportedRule): RuleMeta {
+  const confidence = rule.confidence ?? Number.NaN;
   return {
     id: rule.id,
     domain: rule.domain,
     category: rule.category,
     signals: [...new Set(rule.signals)].sort(),
     confidence: rule.confidence === undefined ? '' : String(rule.confidence),
+    rank: Number.isFinite(confidence) ? confidence : -1,
     verificationTier: rule.verificationTier ?? '',
     rootCause: shortText(rule.rootCause),
     workaround: shortText(rule.bestWorkaround?.action),

@@ -5,7 +5,7 @@
  * UTF-8 buffer, which would also turn lone surrogates into U+FFFD). Matches come back packed
  * in one Int32Array whose buffer is transferred, never as an array of objects.
  */
-import type { Rule } from '../kb/types.js';
+import type { Rule, RuleGuard } from '../kb/types.js';
 import type { RuleMatch } from '../match/types.js';
 
 /** What a thread needs of a rule to compile it: buildBank reads nothing else. */
@@ -14,7 +14,7 @@ export interface ThreadRule {
   file: string;
   patterns: { regex: string }[];
   /** The rule's `unless` guards, when it has any: a thread's bank must silence what the main thread's does. */
-  unless?: { regex: string; field: string }[];
+  unless?: RuleGuard[];
 }
 
 /** A rule as a thread gets it (see ThreadRule). */
