@@ -9,6 +9,7 @@ import { createDecoder } from '../../src/decode/decode-record.js';
 import { loadRules } from '../../src/kb/load.js';
 import { SIGNALS, type Rule, type RuleProblem, type Signal } from '../../src/kb/types.js';
 import { buildBank } from '../../src/match/bank.js';
+import { matchRecordText } from '../../src/match/joined-lines.js';
 import type { MatcherBank } from '../../src/match/types.js';
 import { decodeOptionsFrom } from '../../src/pipeline/decode-options.js';
 import { RecordReader } from '../../src/source/record-reader.js';
@@ -64,7 +65,7 @@ export async function measureEntries(entries: readonly HoldoutEntry[], loaded: L
     const ruleIds = new Set<string>();
     for (const text of await scan.records(entry.text)) {
       if (text === '') continue;
-      for (const m of loaded.bank.match(text)) {
+      for (const m of matchRecordText(loaded.bank, text)) {
         const rule = loaded.rules[m.rule];
         if (rule === undefined) continue;
         ruleIds.add(rule.id);

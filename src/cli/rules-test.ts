@@ -13,6 +13,7 @@ import { loadRules } from '../kb/load.js';
 import { problemLine } from '../kb/problem-text.js';
 import type { Rule, RuleExample, RuleGuard, RuleProblem } from '../kb/types.js';
 import { buildBank } from '../match/bank.js';
+import { matchRecordText } from '../match/joined-lines.js';
 import { compilePattern } from '../match/compile.js';
 import { count, loadSummary } from './rules-check.js';
 import type { CliIo } from './rules-check.js';
@@ -179,7 +180,7 @@ export function bankMatcher(rules: readonly Rule[]): ExampleMatcher {
   const { bank, problems } = buildBank(rules);
   return {
     problems,
-    matchingIds: (text) => bank.match(text).flatMap((m) => bank.rules[m.rule]?.id ?? []),
+    matchingIds: (text) => matchRecordText(bank, text).flatMap((m) => bank.rules[m.rule]?.id ?? []),
     close: () => bank.close(),
   };
 }

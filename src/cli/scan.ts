@@ -6,6 +6,7 @@
 import type { Config } from '../config/config.js';
 import { createDecoder } from '../decode/decode-record.js';
 import { problemLine } from '../kb/problem-text.js';
+import { matchRecordText } from '../match/joined-lines.js';
 import type { MatcherBank } from '../match/types.js';
 import { decodeOptionsFrom } from '../pipeline/decode-options.js';
 import { NOOP_OBSERVER } from '../pipeline/observer.js';
@@ -65,7 +66,7 @@ export async function runScan(opts: ScanOptions, io: ScanIo): Promise<number> {
             summary.records++;
             const decoded = decode(rec.text);
             for (const issue of decoded.issues) summary.addIssue(issue);
-            const matches = decoded.text === '' ? [] : bank.match(decoded.text);
+            const matches = decoded.text === '' ? [] : matchRecordText(bank, decoded.text);
             const template = templates?.add(decoded.text, decoded.event, matches.length > 0, `${file}:${rec.line}`);
             if (matches.length === 0 && !opts.all) continue;
             const event = tagEvent(decoded, matches, bank.rules, fileSource(file, rec.line, rec.lines));

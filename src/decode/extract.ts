@@ -9,7 +9,10 @@ import { renderError } from './throwable.js';
 export interface Extracted {
   text: string;
   service: string | undefined;
-  /** False when no known field was present and the text is every string value of the record. */
+  /**
+   * False when no known field was present and the text is every string value of the record. True
+   * also when a message field was there but blank: the text is then every string value too.
+   */
   known: boolean;
 }
 
@@ -63,15 +66,17 @@ function presentPaths(obj: Record<string, unknown>, plan: DecodePlan): Uint8Arra
   return present;
 }
 
-/** Every string (and number) value of an unknown shape, depth-first, bounded. */
+/** Every non-blank string value of an unknown shape, depth-first, bounded. */
 function collectStrings(value: unknown, parts: TextParts): void {
   const stack: unknown[] = [value];
   let visited = 0;
   while (stack.length > 0 && visited < MAX_WALK_NODES && !parts.full) {
     const v = stack.pop();
     visited++;
-    if (typeof v === 'string') parts.add(trimTrailingNewlines(v));
-    else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0 && stack.length < MAX_WALK_NODES; i--) stack.push(v[i]);
+    if (typeof v === 'string') {
+      // A blank value would only add an empty line between the others.
+      if (v.trim() !== '') parts.add(trimTrailingNewlines(v));
+    } else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0 && stack.length < MAX_WALK_NODES; i--) stack.push(v[i]);
     else if (isRecord(v)) {
       const vals = Object.values(v);
       for (let i = vals.length - 1; i >= 0 && stack.length < MAX_WALK_NODES; i--) stack.push(vals[i]);
@@ -85,6 +90,8 @@ class Extraction {
   /** Service named by an embedded event: used only when the outer record names none. */
   innerService: string | undefined;
   known = false;
+  /** A message field was there but blank: the shape is known, its text comes from every string value. */
+  blankMessage = false;
 
   constructor(
     private readonly plan: DecodePlan,
@@ -110,10 +117,19 @@ class Extraction {
     return this.parts.count > before;
   }
 
-  /** Only scalar messages count: `log` and `message` are objects in some shapes (ECS `log.level`). */
+  /**
+   * Only scalar messages count: `log` and `message` are objects in some shapes (ECS `log.level`).
+   * An empty or blank message is no message: bunyan/restify audit lines carry `"msg":""` with the
+   * error elsewhere (`resp.Error`), and the record must then be read as an unknown shape (every
+   * string value), not as an empty text that nothing can match.
+   */
   private addMessage(v: unknown, nested: boolean): boolean {
     if (typeof v === 'string') {
       const s = trimTrailingNewlines(v);
+      if (s.trim() === '') {
+        this.blankMessage = true;
+        return false;
+      }
       if (!nested && this.addEmbedded(s)) return true;
       this.parts.add(s);
       return true;
@@ -206,5 +222,5 @@ export function extractFromObject(obj: Record<string, unknown>, plan: DecodePlan
   if (Array.isArray(resourceLogs)) x.fromOtlpBatch(resourceLogs);
   else x.fromObject(obj, false);
   if (!x.known) collectStrings(obj, x.parts);
-  return { text: x.parts.join(), service: x.service ?? x.innerService, known: x.known };
+  return { text: x.parts.join(), service: x.service ?? x.innerService, known: x.known || x.blankMessage };
 }

@@ -103,3 +103,24 @@ export function isPythonExceptionLine(line: Buffer | string): boolean {
 export function isGoFrameLine(line: Buffer | string): boolean {
   return GO_FRAME.test(lineHead(line));
 }
+
+/**
+ * A line that continues the one above it because something wrapped the message at a width (a
+ * terminal, a log viewer, an issue tracker: `…could not be performed` / `because the system
+ * lacked…`, `…java.util.concur` / `rent.ThreadPoolExecutor…`): it starts in the middle of a
+ * sentence, with a lower-case letter or `=`/`,`/`;`/`)`, and has nothing of a record's own start.
+ * Not a wrap: logfmt (`level=error …`), a lower-case level or a `program[pid]:`/`name: ` prefix
+ * (`error: …`, `sshd[42]: …`, `http: Accept error…`), or a date or a time near its start (a
+ * record of a logger that begins with its file or host name: `nova-api.log.1.2017-05-16_13:53:08 …`).
+ */
+const WRAP_START = /^[a-z=,;)]/;
+const NOT_WRAPPED =
+  /^(?:[a-z_][\w.-]*=|(?:error|err|warn|warning|info|debug|trace|fatal|panic|notice|crit|critical|severe|alert|emerg)\b|[\w.-]+\[\d+\]:|[a-z][\w./-]*: )/;
+const DATE_OR_TIME = /\d{1,2}:\d\d:\d\d|\d{4}-\d\d-\d\d|\d{4}\/\d\d\/\d\d/;
+/** How far into a line a date or time makes it a record of its own. */
+const DATE_HEAD = 60;
+
+export function isWrappedContinuation(line: Buffer | string): boolean {
+  const head = lineHead(line);
+  return WRAP_START.test(head) && !NOT_WRAPPED.test(head) && !DATE_OR_TIME.test(head.slice(0, DATE_HEAD));
+}

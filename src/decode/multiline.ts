@@ -7,7 +7,7 @@
  * a new record.
  */
 
-import { classifyLine, isGoFrameLine, isPythonExceptionLine, startsWithDigit, type LineKind } from './line-kind.js';
+import { classifyLine, isGoFrameLine, isPythonExceptionLine, isWrappedContinuation, startsWithDigit, type LineKind } from './line-kind.js';
 
 export interface JoinedRecord<T extends Buffer | string> {
   /** The lines joined with `\n` (the line itself when the record has one line: no copy). */
@@ -29,6 +29,15 @@ export interface JoinOptions {
 
 export const DEFAULT_JOIN_MAX_LINES = 1000;
 export const DEFAULT_JOIN_MAX_BYTES = 1024 * 1024;
+
+/**
+ * A wrapped message (see isWrappedContinuation) joins its record only while the record is a few
+ * lines of plain text: a message is wrapped into two to four lines, and a cap keeps a log whose
+ * lines happen to start in lower case from running together.
+ */
+export const MAX_WRAPPED_LINES = 3;
+/** A line shorter than this was not cut at a width: the next line does not continue it. */
+export const MIN_WRAPPED_LENGTH = 40;
 
 /**
  * Where the open record stands: inside a Python traceback (waiting for its `Error: msg` line),
@@ -92,6 +101,10 @@ export class LineJoiner<T extends Buffer | string> {
   /** A JSON line: nothing joins it. */
   private closed = false;
   private mode: Mode = 'none';
+  /** Wrapped-message lines joined to the open record so far. */
+  private wrapped = 0;
+  /** Kind of the last line joined to the open record: a wrap continues a message, not a frame. */
+  private lastKind: LineKind = 'other';
 
   constructor(opts: JoinOptions = {}) {
     this.maxLines = Math.max(1, Math.floor(opts.maxLines ?? DEFAULT_JOIN_MAX_LINES));
@@ -129,6 +142,7 @@ export class LineJoiner<T extends Buffer | string> {
     this.lastLine = lineNo;
     this.pendingBlanks = 0;
     this.mode = next;
+    this.lastKind = kind;
     return undefined;
   }
 
@@ -163,10 +177,26 @@ export class LineJoiner<T extends Buffer | string> {
         if (mode === 'go' && isGoFrameLine(line)) return 'go';
         // An Erlang report's body runs to the blank line that ends it; a timestamped line is a new record.
         if (mode === 'erlang' && !startsWithDigit(line)) return 'erlang';
+        if (mode === 'none' && this.continuesWrapped(line)) {
+          this.wrapped++;
+          return 'none';
+        }
         return undefined;
       default:
         return undefined;
     }
+  }
+
+  /** Only a message line is continued by a wrap: not a stack frame, not a line of a trace's dump. */
+  private continuesWrapped(line: T): boolean {
+    const last = this.parts[this.parts.length - 1];
+    return (
+      this.wrapped < MAX_WRAPPED_LINES &&
+      (this.lastKind === 'other' || this.lastKind === 'exception-header') &&
+      last !== undefined &&
+      last.length >= MIN_WRAPPED_LENGTH &&
+      isWrappedContinuation(line)
+    );
   }
 
   private start(line: T, lineNo: number, kind: LineKind): void {
@@ -179,6 +209,8 @@ export class LineJoiner<T extends Buffer | string> {
     this.pendingBlanks = 0;
     this.closed = kind === 'json';
     this.mode = modeAtStart(kind);
+    this.wrapped = 0;
+    this.lastKind = kind;
   }
 
   private emit(truncated: boolean): JoinedRecord<T> {
@@ -193,6 +225,7 @@ export class LineJoiner<T extends Buffer | string> {
     this.pendingBlanks = 0;
     this.closed = false;
     this.mode = 'none';
+    this.wrapped = 0;
     return record;
   }
 }

@@ -6,6 +6,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Rule } from '../kb/types.js';
 import { buildBank } from '../match/bank.js';
+import { matchRecordText } from '../match/joined-lines.js';
 import type { MatcherBank, RuleMatch } from '../match/types.js';
 import { packMatches, type FromThread, type ToThread } from './protocol.js';
 
@@ -51,7 +52,7 @@ export function serveMatcher(port: MessagePort, hooks: ThreadHooks = {}): void {
       const results: RuleMatch[][] = new Array<RuleMatch[]>(m.texts.length);
       for (let i = 0; i < m.texts.length; i++) {
         const text = m.texts[i] as string;
-        results[i] = text === '' ? [] : bank.match(text);
+        results[i] = text === '' ? [] : matchRecordText(bank, text);
       }
       const packed = packMatches(results);
       reply({ type: 'matched', chunk: m.chunk, packed: packed.buffer as ArrayBuffer }, [packed.buffer as ArrayBuffer]);

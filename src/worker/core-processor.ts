@@ -1,8 +1,10 @@
+
 import type { Config } from '../config/config.js';
 import { createMessageDecoder } from '../decode/decode-message.js';
 import { encodingResolver, type InputEncoding } from '../decode/input-encoding.js';
 import type { DecodedRecord } from '../decode/types.js';
 import type { Headers } from '../kafka/types.js';
+import { matchRecordText } from '../match/joined-lines.js';
 import type { MatcherBank, RuleMatch } from '../match/types.js';
 import { decodeOptionsFrom } from '../pipeline/decode-options.js';
 import type { UnknownErrors } from '../templates/unknown-errors.js';
@@ -107,7 +109,7 @@ export function coreProcessorFor(
     return (value: Buffer | null, position: RecordPosition, fallbackService: string | undefined, headers?: Headers): MessageOutcome => {
       const message = decode(value, position, fallbackService, headers);
       if (message.kind === 'done') return message.outcome;
-      return finish(message, message.records.map((r) => (r.text === '' ? NONE : bank.match(r.text))), position);
+      return finish(message, message.records.map((r) => (r.text === '' ? NONE : matchRecordText(bank, r.text))), position);
     };
   };
   return Object.assign(factory, { split });

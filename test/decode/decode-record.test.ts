@@ -278,6 +278,17 @@ describe('decodeRecord: JSON shapes', () => {
     expect(decodeJson({ msg: '' }).issues).toEqual(['empty']);
   });
 
+  it('a blank message with the error in a field of its own is read as every string value (restify audit lines)', () => {
+    const d = decodeJson({ name: 'restifyLog', level: 30, resp: { Error: 'Error: ORA-24418: Cannot open further sessions.' }, msg: '  ', v: 0 });
+    expect(d.text).toBe('restifyLog\nError: ORA-24418: Cannot open further sessions.');
+    expect(d.issues).toEqual([]);
+  });
+
+  it('a blank message does not hide the error field that holds the text', () => {
+    const d = decodeJson({ msg: '', err: { type: 'Error', message: 'connect EADDRNOTAVAIL 10.0.0.1:443' } });
+    expect(d.text).toBe('Error: connect EADDRNOTAVAIL 10.0.0.1:443');
+  });
+
   it('numbers as messages are matched as text', () => {
     expect(decodeJson({ msg: 10055 }).text).toBe('10055');
   });

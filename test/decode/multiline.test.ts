@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineJoiner, type JoinedRecord, type JoinOptions } from '../../src/decode/multiline.js';
+import { LineJoiner, MAX_WRAPPED_LINES, type JoinedRecord, type JoinOptions } from '../../src/decode/multiline.js';
 import * as T from './fixtures/stack-traces.js';
 import { LOGHUB_MISSING_REASON, loghubFiles } from './support/loghub.js';
 
@@ -102,6 +102,45 @@ describe('LineJoiner: record boundaries', () => {
   it('ordinary lines never join, whatever letter they start with', () => {
     const lines = ['INFO starting', 'Server listening on :8080', 'ERROR: db down', 'Error: connect ECONNREFUSED', 'WARN slow', '[notice] done'];
     expect(texts(join(lines))).toEqual(lines);
+  });
+
+  it('a message wrapped at a width joins the line it continues (terminal, viewer, issue tracker)', () => {
+    const wrapped = [
+      'System.Net.Sockets.SocketException (10055): An operation on a socket could not be performed',
+      'because the system lacked sufficient buffer space or because a queue was full. 10.1.2.3:443',
+    ];
+    expect(texts(join([...wrapped, AFTER]))).toEqual([wrapped.join('\n'), AFTER]);
+    // An exception header joins the log line above it; its wrapped tail joins them both.
+    expect(texts(join([BEFORE, ...wrapped, AFTER]))).toEqual([[BEFORE, ...wrapped].join('\n'), AFTER]);
+  });
+
+  it('a wrap joins at most MAX_WRAPPED_LINES lines, and never after a short line', () => {
+    const long = 'java.util.concurrent.RejectedExecutionException: Task com.example.Job@1f rejected from';
+    const parts = ['java.util.concurrent.ThreadPoolExecutor@2a[Running, pool size = 8, active threads', '= 8, queued tasks', '= 100, completed tasks = 12]'];
+    const more = ['and more', 'and still more'];
+    const records = texts(join([long, ...parts.map((p) => `${p} and some filler to be long enough`), ...more]));
+    expect(records[0]?.split('\n')).toHaveLength(1 + MAX_WRAPPED_LINES);
+    expect(records.slice(1)).toEqual(more);
+    expect(texts(join(['short line', 'continues in lower case']))).toEqual(['short line', 'continues in lower case']);
+  });
+
+  it('lines that start a record of their own never join as a wrap, however long the line above', () => {
+    const long = 'ERROR 2024-03-01 request failed after retries on the upstream service pool';
+    const own = [
+      'level=error msg="dial failed"',
+      'error: connect ECONNREFUSED',
+      'warning: disk almost full',
+      'sshd[4242]: Accepted publickey for deploy',
+      'http: Accept error: accept tcp [::]:80: accept4: too many open files; retrying in 5ms',
+      'nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server',
+      'Uppercase start is a new record',
+    ];
+    for (const line of own) expect(texts(join([long, line])), line).toEqual([long, line]);
+  });
+
+  it('a wrap continues a message, not a stack trace', () => {
+    const trace = 'java.io.IOException: broken pipe while writing the response body\n\tat com.example.Io.write(Io.java:10)';
+    expect(texts(join([...trace.split('\n'), 'continues in lower case and is a new record']))).toEqual([trace, 'continues in lower case and is a new record']);
   });
 
   it('a Python exception line outside a traceback does not join', () => {

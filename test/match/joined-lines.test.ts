@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildBank } from '../../src/match/bank.js';
+import { joinable, joinedView, matchRecordText, MAX_JOINED_LINE_BREAKS, MAX_JOINED_TEXT } from '../../src/match/joined-lines.js';
+import { makeRule } from './support/rules.js';
+
+const rules = [
+  makeRule('a/enobufs', ['could not be performed because the system lacked sufficient buffer space']),
+  makeRule('b/rejected', ['rejected from java\\.util\\.concurrent\\.ThreadPoolExecutor@[0-9a-f]+\\[Running']),
+  makeRule('c/accept-emfile', ['(?i)\\baccept(?:ing)?\\b[^\\n]{0,80}?too many open files']),
+  makeRule('d/bare', ['Too many open files$']),
+  // Would match a stack trace joined into one line: frames must stay apart from the message.
+  makeRule('e/frame-after-message', ['Too many open files (?:at )?java\\.io\\.']),
+];
+
+describe('matchRecordText', () => {
+  const { bank } = buildBank(rules);
+  const ids = (text: string) => matchRecordText(bank, text).map((m) => bank.rules[m.rule]?.id);
+
+  it('matches a message wrapped at a space, and one wrapped in the middle of a word', () => {
+    expect(ids('SocketException: An operation on a socket could not be performed\nbecause the system lacked sufficient buffer space')).toEqual(['a/enobufs']);
+    expect(ids('Task x rejected from java.util.concur\nrent.ThreadPoolExecutor@52a9[Running, pool size = 4')).toEqual(['b/rejected']);
+  });
+
+  it("matches a structured log's message and its error field as the decoder joins them", () => {
+    expect(ids('Error accepting new connection on local endpoint\nToo many open files')).toEqual(['c/accept-emfile', 'd/bare']);
+  });
+
+  it('maps a joined match back to the span it covers in the text', () => {
+    const text = 'head: could not be performed\n   because the system lacked sufficient buffer space. tail';
+    const [m] = matchRecordText(bank, text);
+    expect(m).toBeDefined();
+    expect(text.slice(m?.start, m?.end)).toBe('could not be performed\n   because the system lacked sufficient buffer space');
+  });
+
+  it('gives the bank’s own results, in rule order, when the text has no line break or a match already', () => {
+    const text = 'accepting: too many open files. Too many open files';
+    expect(matchRecordText(bank, text)).toEqual(bank.match(text));
+    const twoLines = 'accept failed: too many open files\nTask x rejected from java.util.concurrent.ThreadPoolExecutor@1[Running';
+    expect(matchRecordText(bank, twoLines)).toEqual(bank.match(twoLines));
+  });
+
+  it('does not join a stack trace: a bare message stays bare above its frames', () => {
+    const trace = 'java.io.IOException: Too many open files\n\tat java.io.UnixFileSystem.createFileExclusively(Native Method)\n\tat java.io.File.createTempFile(File.java:2024)';
+    // Joined, the first frame would follow the message on its line.
+    expect(ids(trace)).toEqual([]);
+    expect(ids('java.io.IOException: Too many open files\njava.io.UnixFileSystem')).toEqual(['e/frame-after-message']);
+    const accept = 'accept loop stopped\n  File "srv.py", line 3, in run\nOSError: too many open files';
+    expect(ids(accept)).toEqual([]);
+  });
+
+  it('leaves long texts and texts of many lines as they are', () => {
+    const many = `${'x\n'.repeat(MAX_JOINED_LINE_BREAKS)}could not be performed\nbecause the system lacked sufficient buffer space`;
+    expect(ids(many)).toEqual([]);
+    const long = `${'y'.repeat(MAX_JOINED_TEXT)} could not be performed\nbecause the system lacked sufficient buffer space`;
+    expect(ids(long)).toEqual([]);
+  });
+
+  it('only ever adds to the bank’s results, never drops or reorders them (property)', () => {
+    const piece = fc.constantFrom('could not be performed', 'because the system lacked sufficient buffer space', 'accepting', 'too many open files', 'Too many open files', 'rejected from java.util.concur', 'rent.ThreadPoolExecutor@1f[Running', 'x');
+    const sep = fc.constantFrom(' ', '\n', '\n  ', '\r\n', '');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(piece, sep), { maxLength: 8 }), (parts) => {
+        const text = parts.map(([p, s]) => p + s).join('');
+        const direct = bank.match(text);
+        const joined = matchRecordText(bank, text);
+        for (const d of direct) expect(joined).toContainEqual(d);
+        const order = joined.map((m) => m.rule);
+        expect(order).toEqual([...new Set(order)].sort((a, b) => a - b));
+        for (const m of joined) {
+          expect(m.start).toBeGreaterThanOrEqual(0);
+          expect(m.end).toBeGreaterThanOrEqual(m.start);
+          expect(m.end).toBeLessThanOrEqual(text.length);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('joinedView', () => {
+  it('maps every offset of the view back to the character it was copied from', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', ' ', '\n', '\t', '\r\n'), { maxLength: 40 }), (chars) => {
+        const text = chars.join('');
+        for (const [pattern, by] of [
+          [/\r?\n[ \t]*/g, ' '],
+          [/\r?\n/g, ''],
+        ] as const) {
+          const view = joinedView(text, pattern, by);
+          for (let i = 0; i < view.text.length; i++) {
+            const c = view.text[i];
+            const o = view.original(i);
+            // A copied character maps to itself; a replacement maps to the break it replaced.
+            if (c === 'a' || c === 'b') expect(text[o]).toBe(c);
+            else expect(o).toBeLessThanOrEqual(text.length);
+          }
+          expect(view.original(view.text.length)).toBeLessThanOrEqual(text.length);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('joinable: a short text with a line break that is not a stack trace', () => {
+    expect(joinable('one line')).toBe(false);
+    expect(joinable('message\nerror')).toBe(true);
+    expect(joinable('message\n\tat x.y(Z.java:1)')).toBe(false);
+    expect(joinable('message\nCaused by: x')).toBe(false);
+  });
+});
