@@ -37,7 +37,7 @@ export const DEFAULT_JOIN_MAX_BYTES = 1024 * 1024;
  */
 export const MAX_WRAPPED_LINES = 3;
 /** A line shorter than this was not cut at a width: the next line does not continue it. */
-export const MIN_WRAPPED_LENGTH = 40;
+export const MIN_WRAPPED_LENGTH = 60;
 
 /**
  * Where the open record stands: inside a Python traceback (waiting for its `Error: msg` line),

@@ -118,7 +118,7 @@ describe('LineJoiner: record boundaries', () => {
     const long = 'java.util.concurrent.RejectedExecutionException: Task com.example.Job@1f rejected from';
     const parts = ['java.util.concurrent.ThreadPoolExecutor@2a[Running, pool size = 8, active threads', '= 8, queued tasks', '= 100, completed tasks = 12]'];
     const more = ['and more', 'and still more'];
-    const records = texts(join([long, ...parts.map((p) => `${p} and some filler to be long enough`), ...more]));
+    const records = texts(join([long, ...parts.map((p) => `${p} and some filler to make the line as long as a wrapped one`), ...more]));
     expect(records[0]?.split('\n')).toHaveLength(1 + MAX_WRAPPED_LINES);
     expect(records.slice(1)).toEqual(more);
     expect(texts(join(['short line', 'continues in lower case']))).toEqual(['short line', 'continues in lower case']);
