@@ -27,11 +27,12 @@ export const MAX_JOINED_TEXT = 4096;
 
 /**
  * A line that starts a stack frame or a cause (Java/.NET `at …`, Python `File "…"`, `Caused by:`,
- * `... N more`, .NET's `--- End of inner exception`): the text is a stack trace, not a wrapped
+ * .NET's `--->` inner exception, `... N more`, `--- End of inner exception`): the text is a stack
+ * trace or an exception chain, not a wrapped
  * message. Joining its frames onto the message line would let a rule that counts a bare message
  * ("java.io.IOException: Too many open files" with nothing after it) see frames as its context.
  */
-const FRAME_LINE = /\n[ \t]*(?:at [\w$.<>/\\]|File "|Caused by: |\.\.\. \d+ more|--- End of |在 )/;
+const FRAME_LINE = /\n[ \t]*(?:at [\w$.<>/\\]|File "|Caused by: |---> |\.\.\. \d+ more|--- End of |在 )/;
 
 const BREAK_AND_INDENT = /\r?\n[ \t]*/g;
 const BREAK = /\r?\n/g;

@@ -13,6 +13,7 @@ import { loadRules } from '../../src/kb/load.js';
 import { SIGNALS, type Rule, type Signal } from '../../src/kb/types.js';
 import { buildBank } from '../../src/match/bank.js';
 import type { MatcherBank } from '../../src/match/types.js';
+import { matchRecordText } from '../../src/match/joined-lines.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const START = Date.parse('2026-11-22T10:00:00Z');
@@ -38,7 +39,7 @@ function stream(seconds: number, options: Partial<ScheduleOptions> = {}): { atMs
 /** What the worker makes of one record: its service and the signals it is counted under. */
 function asWorkerSees(record: DemoRecord): { service: string | undefined; signals: Signal[]; format: string } {
   const decoded = decode(record.value, record.headers.service);
-  const matched = decoded.text === '' ? [] : bank.match(decoded.text);
+  const matched = decoded.text === '' ? [] : matchRecordText(bank, decoded.text);
   const signals = new Set(matched.flatMap((m) => bank.rules[m.rule]?.signals ?? []));
   return { service: decoded.service, signals: [...signals], format: decoded.format };
 }

@@ -107,5 +107,6 @@ describe('joinedView', () => {
     expect(joinable('message\nerror')).toBe(true);
     expect(joinable('message\n\tat x.y(Z.java:1)')).toBe(false);
     expect(joinable('message\nCaused by: x')).toBe(false);
+    expect(joinable('Npgsql.NpgsqlException: Failed to connect to 10.0.0.5:5432\n ---> System.Net.Sockets.SocketException (99): x')).toBe(false);
   });
 });

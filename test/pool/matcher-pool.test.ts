@@ -1,10 +1,12 @@
-// The matcher pool against the bank it stands for: same matches, every thread on the new rules
+// The matcher pool against the bank it stands for: same matches (a thread reads a record's text as
+// the main thread does, joined views included: matchRecordText), every thread on the new rules
 // after a load, a dead thread replaced and its chunk matched again.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/kb/load.js';
 import type { Rule } from '../../src/kb/types.js';
 import { buildBank } from '../../src/match/bank.js';
+import { matchRecordText } from '../../src/match/joined-lines.js';
 import type { MatcherBank } from '../../src/match/types.js';
 import { MatcherPool } from '../../src/pool/matcher-pool.js';
 import { eventually } from '../worker/support/eventually.js';
@@ -41,7 +43,7 @@ describe('matcher pool', () => {
       await fc.assert(
         fc.asyncProperty(fc.array(text, { maxLength: 60 }), async (texts) => {
           const got = await pool.match(generation, texts);
-          expect(got).toEqual(texts.map((t) => (t === '' ? [] : bank.match(t))));
+          expect(got).toEqual(texts.map((t) => (t === '' ? [] : matchRecordText(bank, t))));
         }),
         { numRuns: 60 },
       );
@@ -88,13 +90,13 @@ describe('matcher pool', () => {
       const shared = new Int32Array(flags);
       const stalled = await eventually(() => Atomics.load(shared, 0), 'a thread stalled on the marked chunk', 60_000);
       await pool.terminateThread(stalled);
-      expect(await job).toEqual(texts.map((t) => bank.match(t)));
+      expect(await job).toEqual(texts.map((t) => matchRecordText(bank, t)));
       expect(pool.stats).toMatchObject({ replaced: 1, redone: 1 });
       await eventually(() => pool.threads().length === 2, 'the replacement thread', 60_000);
       expect(pool.threads().map((t) => t.threadId)).not.toContain(stalled);
       // The replacement has the rules: it takes work like the others.
       const again = Array.from({ length: 2 }, () => examples[0] as string);
-      expect(await pool.match(generation, again)).toEqual(again.map((t) => bank.match(t)));
+      expect(await pool.match(generation, again)).toEqual(again.map((t) => matchRecordText(bank, t)));
     } finally {
       await pool.close();
     }
@@ -106,13 +108,13 @@ describe('matcher pool', () => {
     try {
       const generation = await pool.load(bank.rules);
       const texts = [EXIT_MARK, ...examples.slice(0, 5)];
-      expect(await pool.match(generation, texts)).toEqual(texts.map((t) => bank.match(t)));
+      expect(await pool.match(generation, texts)).toEqual(texts.map((t) => matchRecordText(bank, t)));
       expect(pool.stats).toMatchObject({ replaced: 1, redone: 1 });
       // A load waits for every live thread, the replacement included.
       await eventually(() => pool.threads().length === 2, 'the replacement thread', 60_000);
       const next = await pool.load(bank.rules);
       const two = [examples[1] as string, examples[2] as string];
-      expect(await pool.match(next, two)).toEqual(two.map((t) => bank.match(t)));
+      expect(await pool.match(next, two)).toEqual(two.map((t) => matchRecordText(bank, t)));
     } finally {
       await pool.close();
     }
@@ -140,7 +142,7 @@ describe('matcher pool: rules with unless guards', () => {
       const fork = 'java.io.IOException: Too many open files\n\tat java.lang.UNIXProcess.forkAndExec(Native Method)';
       const texts = [socket, fork, fork, socket, 'nothing'];
       const got = await pool.match(generation, texts);
-      expect(got).toEqual(texts.map((t) => local.match(t)));
+      expect(got).toEqual(texts.map((t) => matchRecordText(local, t)));
       expect(got.map((ms) => ms.map((m) => local.rules[m.rule]?.id))).toEqual([
         ['java/emfile', 'any/emfile'],
         ['any/emfile'],

@@ -15,6 +15,7 @@ import { brokerList, createTopic, uniqueTopicName, waitUntil } from '../support/
 import { kcatConsumeJson, kcatConsumeRaw } from './support/kcat-io.js';
 import { firstSegment, localSegments, segmentBatches } from './support/segment-file.js';
 import { memoryLogger, RULES_DIR } from './support/setup.js';
+import { matchRecordText } from '../../src/match/joined-lines.js';
 
 const SIGNATURES = [
   'java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30000ms.',
@@ -113,7 +114,7 @@ describe.each(['lz4', 'zstd'] as const)('rsyslog omkafka with %s', (codec) => {
     expect(outputs.map((o) => o.message).sort()).toEqual([...run.lines].sort());
     let matched = 0;
     for (const o of outputs) {
-      const want = [...new Set(bank.match(o.message).map((m) => rules[m.rule]!.id))].sort();
+      const want = [...new Set(matchRecordText(bank, o.message).map((m) => rules[m.rule]!.id))].sort();
       const got = o.faultline.matches.map((m) => m.id).sort();
       expect(got, o.message).toEqual(want);
       if (got.length > 0) matched++;

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import RE2 from 're2';
 import type { Rule } from '../../../src/kb/types.js';
 import { Random } from '../../../src/demo/random.js';
+import { joinable } from '../../../src/match/joined-lines.js';
 
 export type Expected =
   | { kind: 'matched'; ruleIds: string[]; service?: string }
@@ -40,10 +41,25 @@ export function mulberry32(seed: number): () => number {
   return () => random.next();
 }
 
-/** Which rules match `text`, testing every regex of every rule on its own (no bank, no prefilter). */
+/**
+ * Which rules match `text`, testing every regex of every rule on its own (no bank, no prefilter),
+ * and its guards.
+ * Like the worker, a short multi-line text that is not a stack trace is also tried with its line
+ * breaks joined, as a space and removed (src/match/joined-lines.ts; only its `joinable` test is
+ * shared, the joining is written again here).
+ */
 export function makeOracle(rules: readonly Rule[]): (text: string) => string[] {
-  const compiled = rules.map((r) => ({ id: r.id, res: r.patterns.map((p) => new RE2(p.regex, 'u')) }));
-  return (text) => compiled.filter((r) => r.res.some((re) => re.test(text))).map((r) => r.id);
+  const compiled = rules.map((r) => ({
+    id: r.id,
+    res: r.patterns.map((p) => new RE2(p.regex, 'u')),
+    // A rule's `unless` guards silence it on a text they match too (docs/rule-format.md).
+    guards: (r.unless ?? []).map((g) => new RE2(g.regex, 'u')),
+  }));
+  const hit = (r: (typeof compiled)[number], v: string) => r.res.some((re) => re.test(v)) && !r.guards.some((g) => g.test(v));
+  return (text) => {
+    const views = joinable(text) ? [text, text.replace(/\r?\n[ \t]*/g, ' '), text.replace(/\r?\n/g, '')] : [text];
+    return compiled.filter((r) => views.some((v) => hit(r, v))).map((r) => r.id);
+  };
 }
 
 const WORDS = ['cart', 'order', 'invoice', 'user', 'session', 'catalog', 'report', 'export', 'search', 'profile'];
