@@ -9,6 +9,7 @@
  * fresh clone without ../shared gets).
  */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildBank } from '../src/match/bank.js';
@@ -228,6 +229,11 @@ async function main(): Promise<void> {
 
   console.log(`\n${table(results)}`);
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s, load average at end ${load()})`);
+  // For bench/issue11.ts, which reads the figures of every bench of one run.
+  const resultsDir = fileURLToPath(new URL('results/', import.meta.url));
+  mkdirSync(resultsDir, { recursive: true });
+  const report = { date: new Date().toISOString(), node: process.version, sizes: results, raw, threads: { n: threads, ...pooled } };
+  writeFileSync(`${resultsDir}match-${Date.now()}.json`, `${JSON.stringify(report, null, 2)}\n`);
 }
 
 await main();

@@ -20,7 +20,13 @@ export class NdjsonWriter {
 
   write(value: unknown): void {
     if (this.closed) return;
-    const line = `${JSON.stringify(value)}\n`;
+    this.writeJson(JSON.stringify(value));
+  }
+
+  /** One value already serialised (scan's tagged events are made by src/tag/event-json.ts). */
+  writeJson(json: string): void {
+    if (this.closed) return;
+    const line = `${json}\n`;
     this.pending.push(line);
     this.pendingLength += line.length;
     if (this.pendingLength >= FLUSH_AT) this.flush();

@@ -14,6 +14,7 @@ import { bankCacheFrom } from '../ruleset/bank-cache.js';
 import { loadBank, RulesUnusableError } from '../ruleset/load-bank.js';
 import { STDIN_PATH } from '../source/line-source.js';
 import { RecordReader } from '../source/record-reader.js';
+import { taggedEventJson } from '../tag/event-json.js';
 import { fileSource, tagEvent } from '../tag/tag-event.js';
 import type { CliIo } from './rules-check.js';
 import { NdjsonWriter } from './ndjson-writer.js';
@@ -72,7 +73,8 @@ export async function runScan(opts: ScanOptions, io: ScanIo): Promise<number> {
             const event = tagEvent(decoded, matches, bank.rules, fileSource(file, rec.line, rec.lines));
             if (template !== undefined) event.faultline.template = template;
             if (matches.length > 0) summary.addMatch(event.faultline.matches.map((m) => m.id), event.faultline.signals);
-            out.write(event);
+            // The worker's serialiser: each rule's part of the JSON is made once, not per event.
+            out.writeJson(taggedEventJson(decoded.event, event.faultline));
           }
           progress?.update(source.bytesRead);
           await out.drained();

@@ -61,9 +61,11 @@ const VIEWS: readonly (readonly [RegExp, string])[] = [
 ];
 
 export function joinable(text: string): boolean {
-  if (text.length > MAX_JOINED_TEXT || FRAME_LINE.test(text)) return false;
+  // Most records are one line: one indexOf settles them before the frame regex runs.
+  const first = text.indexOf('\n');
+  if (first < 0 || text.length > MAX_JOINED_TEXT || FRAME_LINE.test(text)) return false;
   let breaks = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+  for (let i = first; i >= 0; i = text.indexOf('\n', i + 1)) {
     if (++breaks > MAX_JOINED_LINE_BREAKS) return false;
   }
   return breaks > 0;
