@@ -16,7 +16,11 @@
  *
  * Only short texts that are not stack traces: a wrapped message or a message with its error is a few lines, while joining
  * a long stack trace would let a rule's context window reach across frames that belong to other
- * calls, and would multiply the matching cost of large records.
+ * calls, and would multiply the matching cost of large records. And only at breaks before a line
+ * that does not start a record of its own (a timestamp, a level, a JSON object: `continuesLine`):
+ * several events in one record (a batch of lines, a pasted log) are not one wrapped message, a
+ * rule's context must not run from one event into the next, and matching such a record three
+ * times tripled its cost (bench:match's records of several loghub lines: 8-10 µs → 27-31 µs).
  */
 import type { MatcherBank, RuleMatch } from './types.js';
 
@@ -36,6 +40,27 @@ const FRAME_LINE = /\n[ \t]*(?:at [\w$.<>/\\]|File "|Caused by: |---> |\.\.\. \d
 
 const BREAK_AND_INDENT = /\r?\n[ \t]*/g;
 const BREAK = /\r?\n/g;
+
+/**
+ * The head of a line that begins a log record of its own: a timestamp (`2026-12-01 …`,
+ * `081109 203615 …`, `03-17 16:13:38.811 …`, a sequence number `134681 node-246 …`), a level (`ERROR …`, `WARN: …`), a JSON object; or a
+ * date or a time of day near its start (`Dec  1 10:00:01 host app[1]: …`, `[Sun Dec 04 04:47:44
+ * 2005] [error] …`, `- 1117838570 2005.06.03 R02-M1 …`). A wrapped line continues mid-sentence,
+ * and a message's error field (`Too many open files`) has none of these.
+ */
+const RECORD_HEAD = /^(?:\d{2,}[-/.: ]\d|\d{5,}\s|\{"|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|SEVERE|CRITICAL|NOTICE)\b)/;
+const DATE_OR_TIME = /\d{1,2}:\d\d:\d\d|\d{4}[-/.]\d\d[-/.]\d\d/;
+/** How far into a line a date or a time makes it a record of its own. */
+const DATE_HEAD = 60;
+
+/** Whether the line that starts at `lineStart` (after a break; its indentation is skipped) may continue the line above. */
+export function continuesLine(text: string, lineStart: number): boolean {
+  let i = lineStart;
+  while (i < text.length && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+  const end = text.indexOf('\n', i);
+  const head = text.slice(i, Math.min(i + DATE_HEAD, end < 0 ? text.length : end));
+  return !RECORD_HEAD.test(head) && !DATE_OR_TIME.test(head);
+}
 
 /** The matches of `text`: the bank's, plus those of its joined views when it is short and has line breaks. */
 export function matchRecordText(bank: MatcherBank, text: string): RuleMatch[] {
@@ -60,15 +85,18 @@ const VIEWS: readonly (readonly [RegExp, string])[] = [
   [BREAK, ''],
 ];
 
+/** Whether `text` gets joined views: short, not a stack trace, and with a break before a line that may continue the one above. */
 export function joinable(text: string): boolean {
   // Most records are one line: one indexOf settles them before the frame regex runs.
   const first = text.indexOf('\n');
   if (first < 0 || text.length > MAX_JOINED_TEXT || FRAME_LINE.test(text)) return false;
   let breaks = 0;
+  let joins = 0;
   for (let i = first; i >= 0; i = text.indexOf('\n', i + 1)) {
     if (++breaks > MAX_JOINED_LINE_BREAKS) return false;
+    if (continuesLine(text, i + 1)) joins++;
   }
-  return breaks > 0;
+  return joins > 0;
 }
 
 export interface JoinedView {
@@ -77,7 +105,10 @@ export interface JoinedView {
   original(offset: number): number;
 }
 
-/** `text` with every match of `pattern` (global) replaced by `by`, and the way back to its offsets. */
+/**
+ * `text` with every match of `pattern` (global) replaced by `by`, except where the line after it
+ * starts a record of its own (`continuesLine`), and the way back to its offsets.
+ */
 export function joinedView(text: string, pattern: RegExp, by: string): JoinedView {
   // Piece k of the view starts at viewStarts[k] and was copied from origStarts[k].
   const viewStarts: number[] = [0];
@@ -86,6 +117,8 @@ export function joinedView(text: string, pattern: RegExp, by: string): JoinedVie
   let last = 0;
   pattern.lastIndex = 0;
   for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    const lineStart = text.indexOf('\n', m.index) + 1;
+    if (!continuesLine(text, lineStart)) continue;
     out += text.slice(last, m.index);
     // The replacement itself maps to the start of the break it replaced.
     viewStarts.push(out.length);

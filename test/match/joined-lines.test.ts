@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildBank } from '../../src/match/bank.js';
-import { joinable, joinedView, matchRecordText, MAX_JOINED_LINE_BREAKS, MAX_JOINED_TEXT } from '../../src/match/joined-lines.js';
+import { continuesLine, joinable, joinedView, matchRecordText, MAX_JOINED_LINE_BREAKS, MAX_JOINED_TEXT } from '../../src/match/joined-lines.js';
 import { makeRule } from './support/rules.js';
 
 const rules = [
@@ -47,6 +47,36 @@ describe('matchRecordText', () => {
     expect(ids('java.io.IOException: Too many open files\njava.io.UnixFileSystem')).toEqual(['e/frame-after-message']);
     const accept = 'accept loop stopped\n  File "srv.py", line 3, in run\nOSError: too many open files';
     expect(ids(accept)).toEqual([]);
+  });
+
+  it('does not join a line that starts a record of its own onto the one above', () => {
+    // Two events in one record: the second starts with its timestamp, level or JSON, not mid-sentence.
+    for (const second of [
+      '2026-12-01 10:00:00 because the system lacked sufficient buffer space',
+      '081109 203615 148 because the system lacked sufficient buffer space',
+      'Dec  1 10:00:01 host app[1]: because the system lacked sufficient buffer space',
+      'ERROR because the system lacked sufficient buffer space',
+      '{"msg":"because the system lacked sufficient buffer space"}',
+    ]) {
+      expect(ids(`SocketException: An operation on a socket could not be performed\n${second}`)).toEqual([]);
+    }
+    // One break joins, the other stays: the wrapped message is found, the next event is not glued on.
+    const text = 'could not be performed\nbecause the system lacked sufficient buffer space, accepting\n2026-12-01 10:00:00 too many open files';
+    expect(ids(text)).toEqual(['a/enobufs']);
+  });
+
+  it('continuesLine: a wrapped line or an error field continues, a timestamp, level or JSON starts anew', () => {
+    const at = (line: string) => continuesLine(`x\n${line}`, 2);
+    expect(at('because the system lacked')).toBe(true);
+    expect(at('rent.ThreadPoolExecutor@52a9[Running')).toBe(true);
+    expect(at('Too many open files')).toBe(true);
+    expect(at('   30000ms (total=10, active=10)')).toBe(true);
+    expect(at('2026-12-01T10:00:00Z level=error')).toBe(false);
+    expect(at('  03-17 16:13:38.811  1702  2395 D WindowManager')).toBe(false);
+    expect(at('134681 node-246 unix.hw state_change')).toBe(false);
+    expect(at('[Sun Dec 04 04:47:44 2005] [error] mod_jk')).toBe(false);
+    expect(at('WARN  o.a.k.c.NetworkClient - x')).toBe(false);
+    expect(at('{"level":"error"}')).toBe(false);
   });
 
   it('leaves long texts and texts of many lines as they are', () => {
@@ -108,5 +138,7 @@ describe('joinedView', () => {
     expect(joinable('message\n\tat x.y(Z.java:1)')).toBe(false);
     expect(joinable('message\nCaused by: x')).toBe(false);
     expect(joinable('Npgsql.NpgsqlException: Failed to connect to 10.0.0.5:5432\n ---> System.Net.Sockets.SocketException (99): x')).toBe(false);
+    // Lines that each start a record: nothing to join.
+    expect(joinable('2026-12-01 10:00:00 one\n2026-12-01 10:00:01 two')).toBe(false);
   });
 });
