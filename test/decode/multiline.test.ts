@@ -152,6 +152,8 @@ describe('LineJoiner: record boundaries', () => {
     expect(texts(joinText(`${fragment}\n${AFTER}`))).toEqual([fragment, AFTER]);
     const code = '    self.sock.connect(addr)\nConnectionRefusedError: [Errno 111] Connection refused';
     expect(texts(joinText(code))).toEqual([code]);
+    const py2 = '    sock.connect(sa)\nsocket.error: [Errno 99] Cannot assign requested address';
+    expect(texts(joinText(py2))).toEqual([py2]);
   });
 
   it('a fragment of at-frames (Java, Node, .NET) is not a Python traceback: the next error starts a record', () => {
