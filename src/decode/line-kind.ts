@@ -100,6 +100,18 @@ export function isPythonExceptionLine(line: Buffer | string): boolean {
   return PY_EXCEPTION_LINE.test(lineHead(line));
 }
 
+/**
+ * The last line of a Python traceback whose name reads as an exception class (`OSError: …`,
+ * `socket.error: …` of Python 2, `ConnectionRefusedError`): stricter than isPythonExceptionLine, for
+ * traceback fragments that were quoted without their `Traceback (most recent call last):` header.
+ */
+const PY_EXCEPTION_CLASS_LINE =
+  /^(?:(?:[a-z_][\w]*\.)*[A-Z]\w*(?:Error|Exception|Warning|Exit|Interrupt|Timeout|Failure)|_?(?:socket|select|ssl)\.(?:error|timeout|gaierror|herror))(?::(?:\s|$)|\s*$)/;
+
+export function isPythonExceptionClassLine(line: Buffer | string): boolean {
+  return PY_EXCEPTION_CLASS_LINE.test(lineHead(line));
+}
+
 export function isGoFrameLine(line: Buffer | string): boolean {
   return GO_FRAME.test(lineHead(line));
 }

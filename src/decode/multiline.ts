@@ -7,7 +7,19 @@
  * a new record.
  */
 
-import { classifyLine, isGoFrameLine, isPythonExceptionLine, isWrappedContinuation, startsWithDigit, type LineKind } from './line-kind.js';
+import {
+  classifyLine,
+  isGoFrameLine,
+  isPythonExceptionClassLine,
+  isPythonExceptionLine,
+  isWrappedContinuation,
+  lineHead,
+  startsWithDigit,
+  type LineKind,
+} from './line-kind.js';
+
+/** A Java/.NET/Node stack frame (`at …`), whatever its indentation: not a Python traceback. */
+const AT_FRAME = /^\s+at\s/;
 
 export interface JoinedRecord<T extends Buffer | string> {
   /** The lines joined with `\n` (the line itself when the record has one line: no copy). */
@@ -105,6 +117,11 @@ export class LineJoiner<T extends Buffer | string> {
   private wrapped = 0;
   /** Kind of the last line joined to the open record: a wrap continues a message, not a frame. */
   private lastKind: LineKind = 'other';
+  /**
+   * The open record is a fragment of a Python traceback quoted without its header: it began with
+   * an indented line and every line so far is indented, none of them a Java/Node/.NET `at ` frame.
+   */
+  private pyFragment = false;
 
   constructor(opts: JoinOptions = {}) {
     this.maxLines = Math.max(1, Math.floor(opts.maxLines ?? DEFAULT_JOIN_MAX_LINES));
@@ -143,6 +160,7 @@ export class LineJoiner<T extends Buffer | string> {
     this.pendingBlanks = 0;
     this.mode = next;
     this.lastKind = kind;
+    if (kind !== 'indented' || AT_FRAME.test(lineHead(line))) this.pyFragment = false;
     return undefined;
   }
 
@@ -174,6 +192,8 @@ export class LineJoiner<T extends Buffer | string> {
       case 'other':
         if (!adjacent) return undefined;
         if (mode === 'py' && isPythonExceptionLine(line)) return 'py-done';
+        // `    sock.connect(addr)` / `OSError: [Errno 99] …`: the exception line ends the fragment.
+        if (mode === 'none' && this.pyFragment && isPythonExceptionClassLine(line)) return 'py-done';
         if (mode === 'go' && isGoFrameLine(line)) return 'go';
         // An Erlang report's body runs to the blank line that ends it; a timestamped line is a new record.
         if (mode === 'erlang' && !startsWithDigit(line)) return 'erlang';
@@ -211,6 +231,7 @@ export class LineJoiner<T extends Buffer | string> {
     this.mode = modeAtStart(kind);
     this.wrapped = 0;
     this.lastKind = kind;
+    this.pyFragment = kind === 'indented' && !AT_FRAME.test(lineHead(line));
   }
 
   private emit(truncated: boolean): JoinedRecord<T> {

@@ -147,6 +147,20 @@ describe('LineJoiner: record boundaries', () => {
     expect(texts(join(['done', 'ValueError: bad input']))).toEqual(['done', 'ValueError: bad input']);
   });
 
+  it('a traceback fragment quoted without its header ends at its exception line', () => {
+    const fragment = '  File "/app/thriftpy/transport/socket.py", line 96, in open\n    self.sock.connect(addr)\nOSError: [Errno 99] Cannot assign requested address';
+    expect(texts(joinText(`${fragment}\n${AFTER}`))).toEqual([fragment, AFTER]);
+    const code = '    self.sock.connect(addr)\nConnectionRefusedError: [Errno 111] Connection refused';
+    expect(texts(joinText(code))).toEqual([code]);
+    const py2 = '    sock.connect(sa)\nsocket.error: [Errno 99] Cannot assign requested address';
+    expect(texts(joinText(py2))).toEqual([py2]);
+  });
+
+  it('a fragment of at-frames (Java, Node, .NET) is not a Python traceback: the next error starts a record', () => {
+    expect(texts(join(['    at foo (/app/x.js:1:2)', 'TypeError: x is not a function']))).toEqual(['    at foo (/app/x.js:1:2)', 'TypeError: x is not a function']);
+    expect(texts(join(['    key: value', 'done: ok']))).toEqual(['    key: value', 'done: ok']);
+  });
+
   it('a traceback after a blank line starts its own record', () => {
     const records = joinText(`${BEFORE}\n\n${T.PYTHON_BARE}`);
     expect(texts(records)).toEqual([BEFORE, T.PYTHON_BARE]);
