@@ -8,7 +8,9 @@
  * a message whole.
  *
  * So a short multi-line text is also matched as two joined views, each line break (with the next
- * line's indentation) turned into one space, and each line break removed; a rule that matches a
+ * line's indentation) turned into one space, and each line break (with the next line's
+ * indentation too: a viewer that wraps with a hanging indent cuts `Too many op⏎    en files`)
+ * removed; a rule that matches a
  * view but not the text is a hit too, with its span mapped back to the text. The bank itself
  * stays exact (its results equal testing each rule on the text, which its property tests check);
  * this is the match stage's reading of a record, used by scan, the worker, the matcher threads
@@ -39,7 +41,6 @@ export const MAX_JOINED_TEXT = 4096;
 const FRAME_LINE = /\n[ \t]*(?:at [\w$.<>/\\]|File "|Caused by: |---> |\.\.\. \d+ more|--- End of |在 )/;
 
 const BREAK_AND_INDENT = /\r?\n[ \t]*/g;
-const BREAK = /\r?\n/g;
 
 /**
  * The head of a line that begins a log record of its own: a timestamp (`2026-12-01 …`,
@@ -82,7 +83,8 @@ export function matchRecordText(bank: MatcherBank, text: string): RuleMatch[] {
 
 const VIEWS: readonly (readonly [RegExp, string])[] = [
   [BREAK_AND_INDENT, ' '],
-  [BREAK, ''],
+  // The indentation goes too: kept, it would split a word cut by a wrap with a hanging indent.
+  [BREAK_AND_INDENT, ''],
 ];
 
 /** Whether `text` gets joined views: short, not a stack trace, and with a break before a line that may continue the one above. */

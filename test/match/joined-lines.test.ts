@@ -22,6 +22,11 @@ describe('matchRecordText', () => {
     expect(ids('Task x rejected from java.util.concur\nrent.ThreadPoolExecutor@52a9[Running, pool size = 4')).toEqual(['b/rejected']);
   });
 
+  it('matches a word cut by a wrap whose next line is indented (a hanging indent)', () => {
+    expect(ids('Task x rejected from java.util.concur\n    rent.ThreadPoolExecutor@52a9[Running, pool size = 4')).toEqual(['b/rejected']);
+    expect(ids('Task x rejected from java.util.concur\r\n\trent.ThreadPoolExecutor@52a9[Running')).toEqual(['b/rejected']);
+  });
+
   it("matches a structured log's message and its error field as the decoder joins them", () => {
     expect(ids('Error accepting new connection on local endpoint\nToo many open files')).toEqual(['c/accept-emfile', 'd/bare']);
   });

@@ -45,7 +45,7 @@ export function mulberry32(seed: number): () => number {
  * Which rules match `text`, testing every regex of every rule on its own (no bank, no prefilter),
  * and its guards.
  * Like the worker, a short multi-line text that is not a stack trace is also tried with its line
- * breaks joined, as a space and removed (src/match/joined-lines.ts; only its `joinable` and
+ * breaks (and the next line's indentation) joined, as a space and removed (src/match/joined-lines.ts; only its `joinable` and
  * `continuesLine` tests are shared, the joining is written again here).
  */
 export function makeOracle(rules: readonly Rule[]): (text: string) => string[] {
@@ -59,7 +59,7 @@ export function makeOracle(rules: readonly Rule[]): (text: string) => string[] {
   return (text) => {
     // A break stays where the next line starts a record of its own (`continuesLine`).
     const join = (pattern: RegExp, by: string) => text.replace(pattern, (m, at: number) => (continuesLine(text, at + m.indexOf('\n') + 1) ? by : m));
-    const views = joinable(text) ? [text, join(/\r?\n[ \t]*/g, ' '), join(/\r?\n/g, '')] : [text];
+    const views = joinable(text) ? [text, join(/\r?\n[ \t]*/g, ' '), join(/\r?\n[ \t]*/g, '')] : [text];
     return compiled.filter((r) => views.some((v) => hit(r, v))).map((r) => r.id);
   };
 }
