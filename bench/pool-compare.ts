@@ -7,7 +7,7 @@
  */
 import type { Rule } from '../src/kb/types.js';
 import { buildBank } from '../src/match/bank.js';
-import { matchRecordText } from '../src/match/joined-lines.js';
+import { matchRecordText } from '../src/match/record-text.js';
 import { MatcherPool } from '../src/pool/matcher-pool.js';
 
 const BATCH = 1000;

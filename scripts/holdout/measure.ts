@@ -9,7 +9,7 @@ import { createDecoder } from '../../src/decode/decode-record.js';
 import { loadRules } from '../../src/kb/load.js';
 import { SIGNALS, type Rule, type RuleProblem, type Signal } from '../../src/kb/types.js';
 import { buildBank } from '../../src/match/bank.js';
-import { matchRecordText } from '../../src/match/joined-lines.js';
+import { matchRecordText } from '../../src/match/record-text.js';
 import type { MatcherBank } from '../../src/match/types.js';
 import { decodeOptionsFrom } from '../../src/pipeline/decode-options.js';
 import { RecordReader } from '../../src/source/record-reader.js';

@@ -13,7 +13,7 @@ import { loadRules } from '../kb/load.js';
 import { problemLine } from '../kb/problem-text.js';
 import type { Rule, RuleExample, RuleGuard, RuleProblem } from '../kb/types.js';
 import { buildBank } from '../match/bank.js';
-import { matchRecordText } from '../match/joined-lines.js';
+import { matchRecordText } from '../match/record-text.js';
 import { compilePattern } from '../match/compile.js';
 import { count, loadSummary } from './rules-check.js';
 import type { CliIo } from './rules-check.js';

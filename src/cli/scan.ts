@@ -6,7 +6,7 @@
 import type { Config } from '../config/config.js';
 import { createDecoder } from '../decode/decode-record.js';
 import { problemLine } from '../kb/problem-text.js';
-import { matchRecordText } from '../match/joined-lines.js';
+import { matchRecordText } from '../match/record-text.js';
 import type { MatcherBank } from '../match/types.js';
 import { decodeOptionsFrom } from '../pipeline/decode-options.js';
 import { NOOP_OBSERVER } from '../pipeline/observer.js';

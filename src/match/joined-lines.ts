@@ -11,12 +11,10 @@
  * line's indentation) turned into one space, and each line break (with the next line's
  * indentation too: a viewer that wraps with a hanging indent cuts `Too many op⏎    en files`)
  * removed; a rule that matches a
- * view but not the text is a hit too, with its span mapped back to the text. The bank itself
- * stays exact (its results equal testing each rule on the text, which its property tests check);
- * this is the match stage's reading of a record, used by scan, the worker, the matcher threads
- * and `rules test` alike, so examples test what runs.
+ * view but not the text is a hit too, with its span mapped back to the text (record-text.ts).
  *
- * Only short texts that are not stack traces: a wrapped message or a message with its error is a few lines, while joining
+ * Only short texts that are not stack traces (of a stack trace, only the message lines above its
+ * first frame: `messageHead`): a wrapped message or a message with its error is a few lines, while joining
  * a long stack trace would let a rule's context window reach across frames that belong to other
  * calls, and would multiply the matching cost of large records. And only at breaks before a line
  * that does not start a record of its own (a timestamp, a level, a JSON object: `continuesLine`):
@@ -24,7 +22,7 @@
  * rule's context must not run from one event into the next, and matching such a record three
  * times tripled its cost (bench:match's records of several loghub lines: 8-10 µs → 27-31 µs).
  */
-import type { MatcherBank, RuleMatch } from './types.js';
+import { rewriteView, type TextView } from './text-view.js';
 
 /** A text with more line breaks than this is matched as it is (a stack trace, a pasted log). */
 export const MAX_JOINED_LINE_BREAKS = 8;
@@ -63,29 +61,26 @@ export function continuesLine(text: string, lineStart: number): boolean {
   return !RECORD_HEAD.test(head) && !DATE_OR_TIME.test(head);
 }
 
-/** The matches of `text`: the bank's, plus those of its joined views when it is short and has line breaks. */
-export function matchRecordText(bank: MatcherBank, text: string): RuleMatch[] {
-  const direct = bank.match(text);
-  if (!joinable(text)) return direct;
-  let merged: RuleMatch[] | undefined;
-  for (const [pattern, by] of VIEWS) {
-    const view = joinedView(text, pattern, by);
-    for (const m of bank.match(view.text)) {
-      if (direct.some((d) => d.rule === m.rule) || merged?.some((d) => d.rule === m.rule)) continue;
-      merged ??= [];
-      merged.push({ rule: m.rule, pattern: m.pattern, start: view.original(m.start), end: view.original(m.end) });
-    }
-  }
-  if (merged === undefined) return direct;
-  // Bank order is rule order; callers (tagging, metrics' tie-break) rely on it.
-  return [...direct, ...merged].sort((a, b) => a.rule - b.rule);
-}
-
-const VIEWS: readonly (readonly [RegExp, string])[] = [
-  [BREAK_AND_INDENT, ' '],
+/** What a line break (and the next line's indentation) becomes in each joined view. */
+const JOINS: readonly string[] = [
+  ' ',
   // The indentation goes too: kept, it would split a word cut by a wrap with a hanging indent.
-  [BREAK_AND_INDENT, ''],
+  '',
 ];
+
+/**
+ * The joined views of `text`: none unless `joinable`; of a stack trace (a text with a frame or a
+ * cause line: `at …`, `File "…"`, `Caused by: …`), views with only its message lines above the
+ * first frame joined (`java.net.SocketEx⏎ception: Too many open files⏎\tat …`), its frames left
+ * as they are, so a rule's context and guards still see them on their own lines.
+ */
+export function joinedViews(text: string): TextView[] {
+  if (joinable(text)) return JOINS.map((by) => joinedView(text, BREAK_AND_INDENT, by));
+  if (text.length > MAX_JOINED_TEXT * 4) return [];
+  const frame = FRAME_LINE.exec(text);
+  if (frame === null || !joinable(text.slice(0, frame.index))) return [];
+  return JOINS.map((by) => joinedView(text, BREAK_AND_INDENT, by, frame.index));
+}
 
 /** Whether `text` gets joined views: short, not a stack trace, and with a break before a line that may continue the one above. */
 export function joinable(text: string): boolean {
@@ -101,50 +96,14 @@ export function joinable(text: string): boolean {
   return joins > 0;
 }
 
-export interface JoinedView {
-  text: string;
-  /** The offset in the original text of an offset in the view (a replaced break maps to where it began). */
-  original(offset: number): number;
-}
+/** A joined view: the text with some line breaks joined, and the way back to its offsets. */
+export type JoinedView = TextView;
 
 /**
- * `text` with every match of `pattern` (global) replaced by `by`, except where the line after it
- * starts a record of its own (`continuesLine`), and the way back to its offsets.
+ * `text` with every match of `pattern` (global) before `end` replaced by `by`, except where the
+ * line after it starts a record of its own (`continuesLine`), and the way back to its offsets.
  */
-export function joinedView(text: string, pattern: RegExp, by: string): JoinedView {
-  // Piece k of the view starts at viewStarts[k] and was copied from origStarts[k].
-  const viewStarts: number[] = [0];
-  const origStarts: number[] = [0];
-  let out = '';
-  let last = 0;
-  pattern.lastIndex = 0;
-  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-    const lineStart = text.indexOf('\n', m.index) + 1;
-    if (!continuesLine(text, lineStart)) continue;
-    out += text.slice(last, m.index);
-    // The replacement itself maps to the start of the break it replaced.
-    viewStarts.push(out.length);
-    origStarts.push(m.index);
-    out += by;
-    last = m.index + m[0].length;
-    viewStarts.push(out.length);
-    origStarts.push(last);
-  }
-  out += text.slice(last);
-  return {
-    text: out,
-    original(offset: number): number {
-      let lo = 0;
-      let hi = viewStarts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if ((viewStarts[mid] as number) <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      const k = lo;
-      const isReplacement = k % 2 === 1;
-      const base = origStarts[k] as number;
-      return isReplacement ? base : Math.min(base + (offset - (viewStarts[k] as number)), text.length);
-    },
-  };
+export function joinedView(text: string, pattern: RegExp, by: string, end = text.length): JoinedView {
+  // The replacement maps to the start of the break it replaced.
+  return rewriteView(text, pattern, (m) => (m.index < end && continuesLine(text, text.indexOf('\n', m.index) + 1) ? by : undefined));
 }

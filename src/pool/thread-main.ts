@@ -6,7 +6,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Rule } from '../kb/types.js';
 import { buildBank } from '../match/bank.js';
-import { matchRecordText } from '../match/joined-lines.js';
+import { matchRecordText } from '../match/record-text.js';
 import type { MatcherBank, RuleMatch } from '../match/types.js';
 import { packMatches, type FromThread, type ToThread } from './protocol.js';
 

@@ -4,7 +4,7 @@ import { createMessageDecoder } from '../decode/decode-message.js';
 import { encodingResolver, type InputEncoding } from '../decode/input-encoding.js';
 import type { DecodedRecord } from '../decode/types.js';
 import type { Headers } from '../kafka/types.js';
-import { matchRecordText } from '../match/joined-lines.js';
+import { matchRecordText } from '../match/record-text.js';
 import type { MatcherBank, RuleMatch } from '../match/types.js';
 import { decodeOptionsFrom } from '../pipeline/decode-options.js';
 import type { UnknownErrors } from '../templates/unknown-errors.js';

@@ -13,7 +13,7 @@ import { loadRules } from '../../src/kb/load.js';
 import { SIGNALS, type Rule, type Signal } from '../../src/kb/types.js';
 import { buildBank } from '../../src/match/bank.js';
 import type { MatcherBank } from '../../src/match/types.js';
-import { matchRecordText } from '../../src/match/joined-lines.js';
+import { matchRecordText } from '../../src/match/record-text.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const START = Date.parse('2026-11-22T10:00:00Z');

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildBank } from '../../src/match/bank.js';
-import { continuesLine, joinable, joinedView, matchRecordText, MAX_JOINED_LINE_BREAKS, MAX_JOINED_TEXT } from '../../src/match/joined-lines.js';
+import { continuesLine, joinable, joinedView, MAX_JOINED_LINE_BREAKS, MAX_JOINED_TEXT } from '../../src/match/joined-lines.js';
+import { matchRecordText } from '../../src/match/record-text.js';
 import { makeRule } from './support/rules.js';
 
 const rules = [

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/kb/load.js';
 import type { Rule } from '../../src/kb/types.js';
 import { buildBank } from '../../src/match/bank.js';
-import { matchRecordText } from '../../src/match/joined-lines.js';
+import { matchRecordText } from '../../src/match/record-text.js';
 import type { MatcherBank } from '../../src/match/types.js';
 import { MatcherPool } from '../../src/pool/matcher-pool.js';
 import { eventually } from '../worker/support/eventually.js';

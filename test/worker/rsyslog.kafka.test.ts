@@ -15,7 +15,7 @@ import { brokerList, createTopic, uniqueTopicName, waitUntil } from '../support/
 import { kcatConsumeJson, kcatConsumeRaw } from './support/kcat-io.js';
 import { firstSegment, localSegments, segmentBatches } from './support/segment-file.js';
 import { memoryLogger, RULES_DIR } from './support/setup.js';
-import { matchRecordText } from '../../src/match/joined-lines.js';
+import { matchRecordText } from '../../src/match/record-text.js';
 
 const SIGNATURES = [
   'java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30000ms.',

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import RE2 from 're2';
 import type { Rule } from '../../../src/kb/types.js';
 import { Random } from '../../../src/demo/random.js';
-import { continuesLine, joinable } from '../../../src/match/joined-lines.js';
+import { recordViews } from '../../../src/match/record-text.js';
 
 export type Expected =
   | { kind: 'matched'; ruleIds: string[]; service?: string }
@@ -44,9 +44,9 @@ export function mulberry32(seed: number): () => number {
 /**
  * Which rules match `text`, testing every regex of every rule on its own (no bank, no prefilter),
  * and its guards.
- * Like the worker, a short multi-line text that is not a stack trace is also tried with its line
- * breaks (and the next line's indentation) joined, as a space and removed (src/match/joined-lines.ts; only its `joinable` and
- * `continuesLine` tests are shared, the joining is written again here).
+ * Like the worker, a record is also tried in its views (line breaks joined, escapes undone:
+ * src/match/record-text.ts `recordViews`): the views are shared with the worker, the matching —
+ * every regex of every rule on its own against each view — is not.
  */
 export function makeOracle(rules: readonly Rule[]): (text: string) => string[] {
   const compiled = rules.map((r) => ({
@@ -57,9 +57,7 @@ export function makeOracle(rules: readonly Rule[]): (text: string) => string[] {
   }));
   const hit = (r: (typeof compiled)[number], v: string) => r.res.some((re) => re.test(v)) && !r.guards.some((g) => g.test(v));
   return (text) => {
-    // A break stays where the next line starts a record of its own (`continuesLine`).
-    const join = (pattern: RegExp, by: string) => text.replace(pattern, (m, at: number) => (continuesLine(text, at + m.indexOf('\n') + 1) ? by : m));
-    const views = joinable(text) ? [text, join(/\r?\n[ \t]*/g, ' '), join(/\r?\n[ \t]*/g, '')] : [text];
+    const views = [text, ...recordViews(text).map((v) => v.text)];
     return compiled.filter((r) => views.some((v) => hit(r, v))).map((r) => r.id);
   };
 }

@@ -1,0 +1,43 @@
+/**
+ * The match stage's reading of a record: its text as it is, and the views of it that undo what
+ * the world did to the message on its way to us (joined-lines.ts: line breaks a terminal, a
+ * viewer or the decoder put into it; unescaped-view.ts: the escapes of a format it was quoted
+ * in). A rule that matches a view but not the text is a hit too, with its span mapped back to
+ * the text. The bank itself stays exact (its results equal testing each rule on the text, which
+ * its property tests check); scan, the worker, the matcher threads and `rules test` all read
+ * records through `matchRecordText`, so examples test what runs.
+ */
+import { joinedViews } from './joined-lines.js';
+import { composeViews, type TextView } from './text-view.js';
+import type { MatcherBank, RuleMatch } from './types.js';
+import { unescapedView } from './unescaped-view.js';
+
+/** The views of `text` besides itself; empty for most records (one line, nothing escaped). */
+export function recordViews(text: string): TextView[] {
+  const views: TextView[] = text.indexOf('\n') < 0 ? [] : joinedViews(text);
+  const unescaped = unescapedView(text);
+  if (unescaped !== undefined) {
+    views.push(unescaped);
+    // An escaped `\n` is a line break in the view: its lines may be wrapped ones too.
+    for (const joined of joinedViews(unescaped.text)) views.push(composeViews(unescaped, joined));
+  }
+  return views;
+}
+
+/** The matches of `text`: the bank's, plus those of its views (`recordViews`), in rule order. */
+export function matchRecordText(bank: MatcherBank, text: string): RuleMatch[] {
+  const direct = bank.match(text);
+  const views = recordViews(text);
+  if (views.length === 0) return direct;
+  let merged: RuleMatch[] | undefined;
+  for (const view of views) {
+    for (const m of bank.match(view.text)) {
+      if (direct.some((d) => d.rule === m.rule) || merged?.some((d) => d.rule === m.rule)) continue;
+      merged ??= [];
+      merged.push({ rule: m.rule, pattern: m.pattern, start: view.original(m.start), end: view.original(m.end) });
+    }
+  }
+  if (merged === undefined) return direct;
+  // Bank order is rule order; callers (tagging, metrics' tie-break) rely on it.
+  return [...direct, ...merged].sort((a, b) => a.rule - b.rule);
+}
