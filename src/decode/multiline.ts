@@ -18,6 +18,9 @@ import {
   type LineKind,
 } from './line-kind.js';
 
+/** A cause in an exception chain, whose message may be wrapped like any other. */
+const CAUSE_LINE = /^(?:Caused by|Suppressed|Wrapped by): /;
+
 /** A Java/.NET/Node stack frame (`at …`), whatever its indentation: not a Python traceback. */
 const AT_FRAME = /^\s+at\s/;
 
@@ -207,12 +210,18 @@ export class LineJoiner<T extends Buffer | string> {
     }
   }
 
-  /** Only a message line is continued by a wrap: not a stack frame, not a line of a trace's dump. */
+  /**
+   * Only a message line is continued by a wrap: not a stack frame, not a line of a trace's dump; a
+   * cause's line (`Caused by: java.lang.OutOfMemoryError: unable to create new native⏎thread`) is
+   * a message line too.
+   */
   private continuesWrapped(line: T): boolean {
     const last = this.parts[this.parts.length - 1];
+    const messageLine =
+      this.lastKind === 'other' || this.lastKind === 'exception-header' || (this.lastKind === 'continuation' && last !== undefined && CAUSE_LINE.test(lineHead(last)));
     return (
       this.wrapped < MAX_WRAPPED_LINES &&
-      (this.lastKind === 'other' || this.lastKind === 'exception-header') &&
+      messageLine &&
       last !== undefined &&
       last.length >= MIN_WRAPPED_LENGTH &&
       isWrappedContinuation(line)

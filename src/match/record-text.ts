@@ -2,7 +2,8 @@
  * The match stage's reading of a record: its text as it is, and the views of it that undo what
  * the world did to the message on its way to us (joined-lines.ts: line breaks a terminal, a
  * viewer or the decoder put into it; unescaped-view.ts: the escapes of a format it was quoted
- * in). A rule that matches a view but not the text is a hit too, with its span mapped back to
+ * in; typography-view.ts: the no-break spaces, curly quotes and full-width forms of a rendered
+ * page). A rule that matches a view but not the text is a hit too, with its span mapped back to
  * the text. The bank itself stays exact (its results equal testing each rule on the text, which
  * its property tests check); scan, the worker, the matcher threads and `rules test` all read
  * records through `matchRecordText`, so examples test what runs.
@@ -10,6 +11,7 @@
 import { joinedViews } from './joined-lines.js';
 import { composeViews, type TextView } from './text-view.js';
 import type { MatcherBank, RuleMatch } from './types.js';
+import { typographyView } from './typography-view.js';
 import { unescapedView } from './unescaped-view.js';
 
 /** The views of `text` besides itself; empty for most records (one line, nothing escaped). */
@@ -20,6 +22,12 @@ export function recordViews(text: string): TextView[] {
     views.push(unescaped);
     // An escaped `\n` is a line break in the view: its lines may be wrapped ones too.
     for (const joined of joinedViews(unescaped.text)) views.push(composeViews(unescaped, joined));
+  }
+  const folded = typographyView(text);
+  if (folded !== undefined) {
+    views.push(folded);
+    // Same offsets: the folded text's joined views map back through the fold unchanged.
+    if (text.indexOf('\n') >= 0) views.push(...joinedViews(folded.text));
   }
   return views;
 }

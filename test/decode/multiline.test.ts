@@ -143,6 +143,16 @@ describe('LineJoiner: record boundaries', () => {
     expect(texts(join([...trace.split('\n'), 'continues in lower case and is a new record']))).toEqual([trace, 'continues in lower case and is a new record']);
   });
 
+  it('a wrap continues the message of a cause in a chain, and the frames below join it', () => {
+    const chain = [
+      'java.lang.IllegalStateException: worker pool could not start the requested number of threads',
+      'Caused by: java.lang.OutOfMemoryError: unable to create new native',
+      'thread',
+      '\tat java.lang.Thread.start0(Native Method)',
+    ];
+    expect(texts(join([...chain, AFTER]))).toEqual([chain.join('\n'), AFTER]);
+  });
+
   it('a Python exception line outside a traceback does not join', () => {
     expect(texts(join(['done', 'ValueError: bad input']))).toEqual(['done', 'ValueError: bad input']);
   });

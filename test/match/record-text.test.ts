@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildBank } from '../../src/match/bank.js';
 import { matchRecordText, recordViews } from '../../src/match/record-text.js';
+import { typographyView } from '../../src/match/typography-view.js';
 import { unescapedView } from '../../src/match/unescaped-view.js';
 import { makeRule } from './support/rules.js';
 
@@ -37,6 +38,21 @@ describe('matchRecordText: views beyond joined lines', () => {
     expect(ids('java.net.SocketException: Too many open files\n\tat java.net.Socket.createImpl(Socket.java:460)')).toEqual(['a/emfile-socket', 'e/head']);
   });
 
+  it('reads no-break spaces, curly quotes and full-width punctuation as the ASCII the logger printed', () => {
+    expect(ids('java.net.SocketException:\u00a0Too many open files')).toEqual(['b/bare', 'e/head']);
+    expect(ids('java.net.SocketException\uff1a Too many open files')).toEqual(['b/bare', 'e/head']);
+    expect(ids('OSError(24, \u2018Too many open files\u2019)')).toEqual(['c/quoted']);
+    expect(ids('OSError\uff0824, \u2019Too many open files\u2019\uff09')).toEqual(['c/quoted']);
+  });
+
+  it('folds one character into one, so offsets are the text’s own', () => {
+    const text = 'a\u00a0b\uff1ac\u2019d';
+    const view = typographyView(text);
+    expect(view?.text).toBe("a b:c'd");
+    expect(view?.text.length).toBe(text.length);
+    expect(typographyView('plain ascii')).toBeUndefined();
+  });
+
   it('maps a match in the unescaped view back to the escaped span', () => {
     const text = 'x <td>OSError(24, &#39;Too many open files&#39;)</td>';
     const [m] = matchRecordText(bank, text);
@@ -57,6 +73,9 @@ describe('matchRecordText: views beyond joined lines', () => {
       '&#39;',
       '&quot;',
       '\\u003e',
+      '\u00a0',
+      '\u2019',
+      '\uff1a',
       'java.net.SocketEx',
       '\n',
       'ception: Too many open files',
