@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildBank } from '../../src/match/bank.js';
 import { continuesLine, joinable, joinedView, MAX_JOINED_LINE_BREAKS, MAX_JOINED_TEXT } from '../../src/match/joined-lines.js';
 import { matchRecordText } from '../../src/match/record-text.js';
+import { expectReadingKeepsBankResults } from './support/record-text-property.js';
 import { makeRule } from './support/rules.js';
 
 const rules = [
@@ -98,16 +99,7 @@ describe('matchRecordText', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(piece, sep), { maxLength: 8 }), (parts) => {
         const text = parts.map(([p, s]) => p + s).join('');
-        const direct = bank.match(text);
-        const joined = matchRecordText(bank, text);
-        for (const d of direct) expect(joined).toContainEqual(d);
-        const order = joined.map((m) => m.rule);
-        expect(order).toEqual([...new Set(order)].sort((a, b) => a - b));
-        for (const m of joined) {
-          expect(m.start).toBeGreaterThanOrEqual(0);
-          expect(m.end).toBeGreaterThanOrEqual(m.start);
-          expect(m.end).toBeLessThanOrEqual(text.length);
-        }
+        expectReadingKeepsBankResults(bank, text);
       }),
       { numRuns: 500 },
     );

@@ -4,6 +4,7 @@ import { buildBank } from '../../src/match/bank.js';
 import { matchRecordText, recordViews } from '../../src/match/record-text.js';
 import { typographyView } from '../../src/match/typography-view.js';
 import { unescapedView } from '../../src/match/unescaped-view.js';
+import { expectReadingKeepsBankResults } from './support/record-text-property.js';
 import { makeRule } from './support/rules.js';
 
 const rules = [
@@ -84,16 +85,7 @@ describe('matchRecordText: views beyond joined lines', () => {
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 8 }), (parts) => {
         const text = parts.join('');
-        const direct = bank.match(text);
-        const all = matchRecordText(bank, text);
-        for (const d of direct) expect(all).toContainEqual(d);
-        const order = all.map((m) => m.rule);
-        expect(order).toEqual([...new Set(order)].sort((a, b) => a - b));
-        for (const m of all) {
-          expect(m.start).toBeGreaterThanOrEqual(0);
-          expect(m.end).toBeGreaterThanOrEqual(m.start);
-          expect(m.end).toBeLessThanOrEqual(text.length);
-        }
+        expectReadingKeepsBankResults(bank, text);
       }),
       { numRuns: 400 },
     );
