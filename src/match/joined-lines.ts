@@ -14,7 +14,7 @@
  * view but not the text is a hit too, with its span mapped back to the text (record-text.ts).
  *
  * Only short texts that are not stack traces (of a stack trace, only the message lines above its
- * first frame: `messageHead`): a wrapped message or a message with its error is a few lines, while joining
+ * first frame: `joinedViews`): a wrapped message or a message with its error is a few lines, while joining
  * a long stack trace would let a rule's context window reach across frames that belong to other
  * calls, and would multiply the matching cost of large records. And only at breaks before a line
  * that does not start a record of its own (a timestamp, a level, a JSON object: `continuesLine`):
@@ -75,7 +75,10 @@ const JOINS: readonly string[] = [
  * as they are, so a rule's context and guards still see them on their own lines.
  */
 export function joinedViews(text: string): TextView[] {
+  if (text.indexOf('\n') < 0) return [];
   if (joinable(text)) return JOINS.map((by) => joinedView(text, BREAK_AND_INDENT, by));
+  // A stack trace's frames are never joined, so a long one costs only the search for its first
+  // frame; past this size (a dump, not a message) not even that.
   if (text.length > MAX_JOINED_TEXT * 4) return [];
   const frame = FRAME_LINE.exec(text);
   if (frame === null || !joinable(text.slice(0, frame.index))) return [];

@@ -16,7 +16,7 @@ import { unescapedView } from './unescaped-view.js';
 
 /** The views of `text` besides itself; empty for most records (one line, nothing escaped). */
 export function recordViews(text: string): TextView[] {
-  const views: TextView[] = text.indexOf('\n') < 0 ? [] : joinedViews(text);
+  const views: TextView[] = joinedViews(text);
   const unescaped = unescapedView(text);
   if (unescaped !== undefined) {
     views.push(unescaped);
@@ -27,7 +27,7 @@ export function recordViews(text: string): TextView[] {
   if (folded !== undefined) {
     views.push(folded);
     // Same offsets: the folded text's joined views map back through the fold unchanged.
-    if (text.indexOf('\n') >= 0) views.push(...joinedViews(folded.text));
+    views.push(...joinedViews(folded.text));
   }
   return views;
 }
