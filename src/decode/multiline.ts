@@ -23,6 +23,8 @@ const CAUSE_LINE = /^(?:Caused by|Suppressed|Wrapped by): /;
 
 /** A Java/.NET/Node stack frame (`at …`), whatever its indentation: not a Python traceback. */
 const AT_FRAME = /^\s+at\s/;
+/** A stack frame line, indented or not (`\tat x.y(Z.java:1)`, `at foo (/app/x.js:1:2)`). */
+const AT_LINE = /^\s*at \S/;
 
 export interface JoinedRecord<T extends Buffer | string> {
   /** The lines joined with `\n` (the line itself when the record has one line: no copy). */
@@ -179,7 +181,8 @@ export class LineJoiner<T extends Buffer | string> {
     switch (kind) {
       case 'indented':
       case 'continuation':
-        return adjacent ? mode : undefined;
+        if (adjacent) return mode;
+        return this.framesAfterBlank(line) ? mode : undefined;
       case 'exception-header':
         if (!adjacent) return undefined;
         return mode === 'py' ? 'py-done' : mode;
@@ -208,6 +211,24 @@ export class LineJoiner<T extends Buffer | string> {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * A stack trace printed (or pasted) with a blank line between its message and its frames
+   * (`java.io.IOException: Too many open files` ⏎ ⏎ `\tat java.lang.UNIXProcess.forkAndExec(…)`) is
+   * one record: an `at ` frame (Java, .NET, Node) after one blank line joins a record whose last
+   * line is a message (an exception header, a log line, a cause), so that the rule that reads the
+   * message sees the frames that say which call failed. Frames are never a record's first line
+   * of their own in a log, and after frames or after two blank lines the trace is another one.
+   */
+  private framesAfterBlank(line: T): boolean {
+    if (this.pendingBlanks !== 1 || this.mode !== 'none' || !AT_LINE.test(lineHead(line))) return false;
+    const last = this.parts[this.parts.length - 1];
+    return (
+      this.lastKind === 'exception-header' ||
+      this.lastKind === 'other' ||
+      (this.lastKind === 'continuation' && last !== undefined && CAUSE_LINE.test(lineHead(last)))
+    );
   }
 
   /**

@@ -91,6 +91,17 @@ describe('LineJoiner: record boundaries', () => {
     expect(texts(join(['message', '', '  indented after blank']))).toEqual(['message', '  indented after blank']);
   });
 
+  it('a stack trace with a blank line between its message and its frames is one record', () => {
+    const fork = ['java.io.IOException: Too many open files', '', '\tat java.lang.UNIXProcess.forkAndExec(Native Method)', '\tat java.lang.UNIXProcess.<init>(UNIXProcess.java:135)'];
+    expect(texts(join([...fork, AFTER]))).toEqual([fork.join('\n'), AFTER]);
+    const node = ['Error: connect EADDRNOTAVAIL 10.0.0.1:80', '', '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1300:16)'];
+    expect(texts(join([BEFORE, ...node]))).toEqual([BEFORE, node.join('\n')]);
+    // Not after two blank lines, not after frames (another trace), not other indented lines.
+    expect(texts(join(['java.io.IOException: x', '', '', '\tat a.B.c(B.java:1)']))).toEqual(['java.io.IOException: x', '\tat a.B.c(B.java:1)']);
+    expect(texts(join(['java.io.IOException: x', '\tat a.B.c(B.java:1)', '', '\tat d.E.f(E.java:2)']))).toEqual(['java.io.IOException: x\n\tat a.B.c(B.java:1)', '\tat d.E.f(E.java:2)']);
+    expect(texts(join(['message', '', '  indented after blank']))).toEqual(['message', '  indented after blank']);
+  });
+
   it('blank lines between records are skipped; line numbers stay true', () => {
     const records = join(['', 'a', '', '', 'b', '']);
     expect(records.map((r) => [r.text, r.line, r.lines])).toEqual([
