@@ -24,7 +24,17 @@ const CONTINUATION =
   /^(?:at \S|Caused by: |Suppressed: |Wrapped by: |\.\.\. \d+ (?:more|common frames omitted)|---> |--- End of |[}\])]+[,;]?\s*$)/;
 const EXCEPTION_HEADER =
   /^(?:[A-Za-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault|Failure)(?: \([^)]*\))?(?::|\s*$)/;
-const PY_TRACEBACK = /^Traceback \(most recent call last\):/;
+/**
+ * A Python traceback's header, however it was printed: `Traceback (most recent call last):`,
+ * lower-cased by a log pipeline or a pasted ticket (`traceback (most recent call last):`), the
+ * `Traceback (innermost last):` of Python 1.5 and Jython 2.x, and Python 3.11's exception groups
+ * (`Exception Group Traceback (most recent call last):`).
+ */
+const PY_TRACEBACK = /^(?:exception group )?traceback \((?:most recent call|innermost) last\):/i;
+/** The header at the end of a log line (`… ERROR [app] Traceback (most recent call last):`) or indented under one. */
+const PY_TRACEBACK_TAIL = /\btraceback \((?:most recent call|innermost) last\):\s*$/i;
+/** How much of a line's end PY_TRACEBACK_TAIL reads. */
+const TAIL_LENGTH = 48;
 const PY_CHAIN =
   /^(?:During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)/;
 const GO_GOROUTINE = /^goroutine \d+ \[[^\]]*\]:/;
@@ -94,6 +104,20 @@ export function classifyLine(line: Buffer | string): LineKind {
   if (ERLANG_REPORT.test(h)) return 'erlang-report';
   if (EXCEPTION_HEADER.test(h)) return 'exception-header';
   return 'other';
+}
+
+/**
+ * Whether the line ends with a traceback header (at its end after a log line's head, or indented):
+ * the lines below it are a traceback, up to its exception line. Only a line whose last visible
+ * character is `:` is read further.
+ */
+export function endsWithTracebackHeader(line: Buffer | string): boolean {
+  let end = line.length - 1;
+  while (end > 0 && isSpace(codeAt(line, end))) end--;
+  if (codeAt(line, end) !== 0x3a) return false;
+  const from = Math.max(0, end + 1 - TAIL_LENGTH);
+  const tail = typeof line === 'string' ? line.slice(from, end + 1) : line.toString('latin1', from, end + 1);
+  return PY_TRACEBACK_TAIL.test(tail);
 }
 
 export function isPythonExceptionLine(line: Buffer | string): boolean {

@@ -9,6 +9,7 @@
 
 import {
   classifyLine,
+  endsWithTracebackHeader,
   isGoFrameLine,
   isPythonExceptionClassLine,
   isPythonExceptionLine,
@@ -86,6 +87,14 @@ function joinParts<T extends Buffer | string>(parts: readonly T[], blanksBefore:
     at += (parts[i] as Buffer).copy(out, at);
   }
   return out as T;
+}
+
+/** The line without its indentation (a traceback indented under its log line). */
+function trimStart<T extends Buffer | string>(line: T): T {
+  let i = 0;
+  while (i < line.length && (typeof line === 'string' ? line.charCodeAt(i) : (line as Buffer)[i]) === 0x20) i++;
+  while (i < line.length && (typeof line === 'string' ? line.charCodeAt(i) : (line as Buffer)[i]) === 0x09) i++;
+  return (i === 0 ? line : line.slice(i)) as T;
 }
 
 function modeAtStart(kind: LineKind): Mode {
@@ -180,6 +189,12 @@ export class LineJoiner<T extends Buffer | string> {
     const adjacent = this.pendingBlanks === 0;
     switch (kind) {
       case 'indented':
+        if (!adjacent) return this.framesAfterBlank(line) ? mode : undefined;
+        // A traceback indented under its log line (`    Traceback (most recent call last):`),
+        // whose exception line may be indented too (`    OSError: [Errno 24] …`).
+        if (mode === 'none' && endsWithTracebackHeader(line)) return 'py';
+        if (mode === 'py' && isPythonExceptionClassLine(line.length > 0 ? trimStart(line) : line)) return 'py-done';
+        return mode;
       case 'continuation':
         if (adjacent) return mode;
         return this.framesAfterBlank(line) ? mode : undefined;
@@ -259,6 +274,8 @@ export class LineJoiner<T extends Buffer | string> {
     this.pendingBlanks = 0;
     this.closed = kind === 'json';
     this.mode = modeAtStart(kind);
+    // `2024-03-01 10:15:32 ERROR [app] Traceback (most recent call last):` starts a traceback too.
+    if (this.mode === 'none' && kind !== 'json' && endsWithTracebackHeader(line)) this.mode = 'py';
     this.wrapped = 0;
     this.lastKind = kind;
     this.pyFragment = kind === 'indented' && !AT_FRAME.test(lineHead(line));

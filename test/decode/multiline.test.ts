@@ -164,6 +164,24 @@ describe('LineJoiner: record boundaries', () => {
     expect(texts(join([...chain, AFTER]))).toEqual([chain.join('\n'), AFTER]);
   });
 
+  it('a Python traceback whose header is lower-cased, old, at the end of a log line or indented is one record', () => {
+    const body = ['  File "/app/client.py", line 12, in connect', '    sock.connect(addr)', 'OSError: [Errno 99] Cannot assign requested address'];
+    for (const header of ['traceback (most recent call last):', 'TRACEBACK (MOST RECENT CALL LAST):', 'Traceback (innermost last):', '2024-03-01 10:15:32,123 ERROR [app] Traceback (most recent call last):']) {
+      expect(texts(join([header, ...body, AFTER])), header).toEqual([[header, ...body].join('\n'), AFTER]);
+      expect(texts(join([BEFORE, header, ...body, AFTER])), header).toEqual(header.startsWith('2024') ? [BEFORE, [header, ...body].join('\n'), AFTER] : [[BEFORE, header, ...body].join('\n'), AFTER]);
+    }
+    // Indented under its log line, its exception line unindented or indented like the header.
+    const indented = ['2024-03-01 10:15:32,123 ERROR fetch failed', '    Traceback (most recent call last):', '      File "/app/client.py", line 12, in connect', '        sock.connect(addr)'];
+    expect(texts(join([...indented, 'OSError: [Errno 99] Cannot assign requested address', AFTER]))).toEqual([[...indented, 'OSError: [Errno 99] Cannot assign requested address'].join('\n'), AFTER]);
+    // An indented exception line ends it: the next line that merely looks like one is a record.
+    expect(texts(join([...indented, '    OSError: [Errno 99] Cannot assign requested address', 'Done: 3 retries']))).toEqual([[...indented, '    OSError: [Errno 99] Cannot assign requested address'].join('\n'), 'Done: 3 retries']);
+    // Python 3.11 exception groups.
+    const group = ['Exception Group Traceback (most recent call last):', '  File "/app/main.py", line 3, in <module>', 'ExceptionGroup: errors (2 sub-exceptions)'];
+    expect(texts(join([...group, AFTER]))).toEqual([group.join('\n'), AFTER]);
+    // A line that only mentions a traceback is not one.
+    expect(texts(join(['printing the traceback (most recent call last): below', 'Done: ok']))).toEqual(['printing the traceback (most recent call last): below', 'Done: ok']);
+  });
+
   it('a Python exception line outside a traceback does not join', () => {
     expect(texts(join(['done', 'ValueError: bad input']))).toEqual(['done', 'ValueError: bad input']);
   });
