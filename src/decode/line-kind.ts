@@ -160,3 +160,61 @@ export function isWrappedContinuation(line: Buffer | string): boolean {
   const head = lineHead(line);
   return WRAP_START.test(head) && !NOT_WRAPPED.test(head) && !DATE_OR_TIME.test(head.slice(0, DATE_HEAD));
 }
+
+/**
+ * The rest of a message cut at a width that starts with something other than a lower-case word
+ * (`(1) reached, client connections are being dropped`, `[10.142.0.5]:51068 on … past MaxStartups`,
+ * `'max_user_connections' resource`, `/services/broker/connect/…`, `53300)`): a line with none of
+ * a record's own heads — a timestamp, a date or a time near its start, a level, a bracketed head
+ * (`[INFO]`, `[2024-…`, `[main]`), a syslog `<PRI>` or month, a `program[pid]:`, `Name: ` or an
+ * exception's class (`Error: …`, `Exception in thread …`), glog's `E1203 `, Android's `E/Tag`.
+ * Only read after a line long enough to have been cut (MIN_WRAPPED_LENGTH).
+ */
+const TAIL_START = /^[^\sA-Z]/;
+const RECORD_START =
+  /^(?:\d{2,}[-/.: ]\d|\d{5,}\s|\d{1,4}\s+[A-Za-z]|\[\s*(?:\d+(?:\.\d+)?\]|[A-Za-z][\w.-]*\]|[A-Z]{3,}\b)|<\d+>|[A-Z][a-z]{2} [ \d]?\d\b|[A-Z][A-Z0-9_]{2,}\b|[A-Z]\/|[IWEF]\d{4}\s|[A-Z][\w$.-]*: |[\w.-]+\[\d+\]:|(?:[\w$]+\.)*[A-Z][\w$]*(?:Exception|Error)\b|Exception in |- \d|\.\.\.|---|\*{3}|#{1,6} )/;
+/** NOT_WRAPPED without its `name: ` prefix where a cut word makes one (`n: too many executing`, `cketException: …`). */
+const NOT_WRAPPED_TAIL =
+  /^(?:[a-z_][\w.-]*=|(?:error|err|warn|warning|info|debug|trace|fatal|panic|notice|crit|critical|severe|alert|emerg)\b|[\w.-]+\[\d+\]:|[a-z][\w./-]{2,}(?<!Exception|Error): )/;
+
+/**
+ * An end no message has: open punctuation, a dangling word or a space that a wrap left behind
+ * (`… drop connection #11 from`, `… pthread_create failed with`, `… current=2047,`, `… constructor `). The next line is its rest, unless it has a
+ * record's own head (a timestamp, a level, a date).
+ */
+const DANGLING_END = /(?:[,([{&|+]|\w=|\S $|\b(?:at|of|in|for|to|the|a|an|and|or|from|with|by|on|is|was|be|not|than|as|into|via|because|due)) *$/i;
+/** How much of the line above is read for its end. */
+const END_LENGTH = 12;
+
+function lineEnd(line: Buffer | string): string {
+  const from = Math.max(0, line.length - END_LENGTH);
+  return typeof line === 'string' ? line.slice(from) : line.toString('latin1', from);
+}
+
+/** Whether `above` ends where no message ends (DANGLING_END). */
+export function endsDangling(above: Buffer | string): boolean {
+  return DANGLING_END.test(lineEnd(above));
+}
+
+/** Whether `line` has a record's own head: a timestamp, a level, a bracketed head, a date near its start. */
+export function hasRecordHead(line: Buffer | string): boolean {
+  const head = lineHead(line);
+  return RECORD_START.test(head) || DATE_OR_TIME.test(head.slice(0, DATE_HEAD));
+}
+
+/**
+ * Whether `line` may be the rest of a line cut at a width (see TAIL_START). Not one that starts
+ * in upper case: after a line that merely has no ending, `Unhandled exception. …` or
+ * `Server listening` is as likely a message of its own (a program's stderr between log lines).
+ */
+export function isWrappedTail(line: Buffer | string): boolean {
+  const head = lineHead(line);
+  return TAIL_START.test(head) && !NOT_WRAPPED_TAIL.test(head) && !hasRecordHead(line);
+}
+
+/** The length of the line's first word: a wrap at a space moved it down because it did not fit. */
+export function firstWordLength(line: Buffer | string): number {
+  const head = lineHead(line);
+  const space = head.search(/\s/);
+  return space < 0 ? head.length : space;
+}

@@ -14,6 +14,10 @@ import {
   isPythonExceptionClassLine,
   isPythonExceptionLine,
   isWrappedContinuation,
+  isWrappedTail,
+  endsDangling,
+  hasRecordHead,
+  firstWordLength,
   lineHead,
   startsWithDigit,
   type LineKind,
@@ -24,6 +28,24 @@ const CAUSE_LINE = /^(?:Caused by|Suppressed|Wrapped by): /;
 
 /** A Java/.NET/Node stack frame (`at …`), whatever its indentation: not a Python traceback. */
 const AT_FRAME = /^\s+at\s/;
+/** A frame line, or a bare `at` a wrap left at the end of a line. */
+const AT_LINE_OR_BARE_AT = /^\s*at(?: \S|\s*$)/;
+/** How a whole frame ends: `(Foo.java:12)`, `(Native Method)`, `[jar:1.0]`, `~[?:?]`, Node's `:12:5`. */
+const FRAME_END = /[)\]>\d]\s*$/;
+/** The rest of a cut frame: code (`nnPool.java:364)`, `org.apache.hc.Foo.lease(…)`), not a word. */
+const CODE_START = /^[\w$<>/\\-]*[.($:)]/;
+/**
+ * How a short line ends when a wrap may have cut it: in a word (`…unable to create new`), not
+ * the way a whole line ends (a sentence, a banner, a bracket: `Done.`, `=== build done ===`,
+ * `[ok]`), nor in binary junk.
+ */
+const OPEN_END = /[A-Za-z0-9\u0080-\uffff] ?$/;
+/** The last characters of a line (its end is all OPEN_END and FRAME_END read). */
+function lastTail<T extends Buffer | string>(line: T): T {
+  return (line.length <= 16 ? line : line.slice(line.length - 16)) as T;
+}
+/** An indented line of a stack trace or a dump, not a message: frames of any runtime and locale. */
+const INDENTED_FRAME = /^\s+(?:at|en|à|bei|в|在|場所|File|in|from|\.\.\.|---|\||\+)(?:\s|$)|^\s+\S+\(.*\)\s*$/;
 /** A stack frame line, indented or not (`\tat x.y(Z.java:1)`, `at foo (/app/x.js:1:2)`). */
 const AT_LINE = /^\s*at \S/;
 
@@ -50,11 +72,16 @@ export const DEFAULT_JOIN_MAX_BYTES = 1024 * 1024;
 
 /**
  * A wrapped message (see isWrappedContinuation) joins its record only while the record is a few
- * lines of plain text: a message is wrapped into two to four lines, and a cap keeps a log whose
- * lines happen to start in lower case from running together.
+ * lines of plain text: a message of a few hundred characters wrapped at 60-120 columns is two to
+ * eight lines, and a cap keeps a log whose lines happen to start in lower case from running
+ * together. As many as the match stage's joined views join (MAX_JOINED_LINE_BREAKS): a longer
+ * run would not be read whole there either.
  */
-export const MAX_WRAPPED_LINES = 3;
-/** A line shorter than this was not cut at a width: the next line does not continue it. */
+export const MAX_WRAPPED_LINES = 8;
+/**
+ * A line shorter than this was not cut at a width: only a line that starts mid-sentence
+ * (isWrappedContinuation) continues it, not one that merely has no head of its own (isWrappedTail).
+ */
 export const MIN_WRAPPED_LENGTH = 60;
 
 /**
@@ -253,15 +280,29 @@ export class LineJoiner<T extends Buffer | string> {
    */
   private continuesWrapped(line: T): boolean {
     const last = this.parts[this.parts.length - 1];
+    if (this.wrapped >= MAX_WRAPPED_LINES || last === undefined) return false;
+    const lastHead = lineHead(last);
+    // A frame cut inside (`\tat org.apache…processPendingRequest(AbstractNIOCo` ⏎ `nnPool.java:364)`,
+    // or `\tat` ⏎ `org.apache…(…)` when the wrap fell at the space after `at`).
+    if ((this.lastKind === 'indented' || this.lastKind === 'continuation') && AT_LINE_OR_BARE_AT.test(lastHead)) {
+      return !FRAME_END.test(lineHead(lastTail(last))) && CODE_START.test(lineHead(line)) && !hasRecordHead(line);
+    }
     const messageLine =
-      this.lastKind === 'other' || this.lastKind === 'exception-header' || (this.lastKind === 'continuation' && last !== undefined && CAUSE_LINE.test(lineHead(last)));
-    return (
-      this.wrapped < MAX_WRAPPED_LINES &&
-      messageLine &&
-      last !== undefined &&
-      last.length >= MIN_WRAPPED_LENGTH &&
-      isWrappedContinuation(line)
-    );
+      this.lastKind === 'other' ||
+      this.lastKind === 'exception-header' ||
+      (this.lastKind === 'continuation' && CAUSE_LINE.test(lastHead)) ||
+      // The message line of a two-line logger (`warn: Category[24]` ⏎ `      Connection id … rejected`).
+      (this.lastKind === 'indented' && this.mode === 'none' && !this.pyFragment && !INDENTED_FRAME.test(lastHead));
+    if (!messageLine) return false;
+    // Mid-sentence (`native thread` under `…unable to create new`): a wrap, however short the
+    // line above (a narrow column, a quote in a ticket, a pane).
+    if (isWrappedContinuation(line)) return last.length >= MIN_WRAPPED_LENGTH || OPEN_END.test(lineHead(lastTail(last)));
+    // After an end no message has (`… #11 from` ⏎ `[10.142.0.5]:51068 on …`): anything without a head.
+    if (endsDangling(last)) return !hasRecordHead(line);
+    // Any other start (`(1) reached, …`, `'max_user_connections' …`, `53300)`) without a record's
+    // own head continues a line cut at a width: one that the line's first word would have made
+    // longer than MIN_WRAPPED_LENGTH (a wrap at a space moves down the word that did not fit).
+    return last.length + 1 + firstWordLength(line) > MIN_WRAPPED_LENGTH && isWrappedTail(line);
   }
 
   private start(line: T, lineNo: number, kind: LineKind): void {

@@ -125,14 +125,43 @@ describe('LineJoiner: record boundaries', () => {
     expect(texts(join([BEFORE, ...wrapped, AFTER]))).toEqual([[BEFORE, ...wrapped].join('\n'), AFTER]);
   });
 
-  it('a wrap joins at most MAX_WRAPPED_LINES lines, and never after a short line', () => {
+  it('a wrap joins at most MAX_WRAPPED_LINES lines; after a short line only when it starts mid-sentence and the line above is open', () => {
     const long = 'java.util.concurrent.RejectedExecutionException: Task com.example.Job@1f rejected from';
-    const parts = ['java.util.concurrent.ThreadPoolExecutor@2a[Running, pool size = 8, active threads', '= 8, queued tasks', '= 100, completed tasks = 12]'];
-    const more = ['and more', 'and still more'];
-    const records = texts(join([long, ...parts.map((p) => `${p} and some filler to make the line as long as a wrapped one`), ...more]));
+    const parts = Array.from({ length: MAX_WRAPPED_LINES }, (_, i) => `= ${i} queued tasks and some filler to make the line as long as a wrapped one`);
+    const more = ['2024-03-01 10:15:33,000 INFO done.', 'and still more'];
+    const records = texts(join([long, ...parts, 'and one line too many', ...more]));
     expect(records[0]?.split('\n')).toHaveLength(1 + MAX_WRAPPED_LINES);
-    expect(records.slice(1)).toEqual(more);
-    expect(texts(join(['short line', 'continues in lower case']))).toEqual(['short line', 'continues in lower case']);
+    expect(records.slice(1)).toEqual(['and one line too many', ...more]);
+    // A narrow column: `…unable to create new` ⏎ `native thread`, whatever the line's length.
+    expect(texts(join(['java.lang.OutOfMemoryError: unable to create new', 'native thread']))).toEqual(['java.lang.OutOfMemoryError: unable to create new\nnative thread']);
+    expect(texts(join(['short line', 'continues in lower case']))).toEqual(['short line\ncontinues in lower case']);
+    // A short line that ends as a whole one does (a sentence, a banner, a bracket) is not continued.
+    for (const whole of ['Done.', '=== build done ===', 'started [ok]', 'listening:']) expect(texts(join([whole, 'next step']))).toEqual([whole, 'next step']);
+    // Nor is a line continued by one that starts in upper case, unless it ended mid-phrase.
+    expect(texts(join([BEFORE, 'Uppercase start']))).toEqual([BEFORE, 'Uppercase start']);
+    expect(texts(join(['Apr 05 20:56:17 db-node-0-1 sshd[1735]: drop connection #11 from', '[10.142.0.5]:51068 on [10.142.0.17]:22 past MaxStartups']))).toHaveLength(1);
+    expect(texts(join(['terminating due to uncaught exception of type std::__1::system_error: thread constructor ', 'failed: Resource temporarily unavailable']))).toHaveLength(1);
+  });
+
+  it('a line without a head of its own continues a line cut at a width, whatever it starts with', () => {
+    const cut = [
+      ['Dec 01 10:12:01 mx dovecot[811]: master: Warning: service(imap): client_limit', '(1) reached, client connections are being dropped (pid=2211, reuse_port=yes)'],
+      ["{ [Error: ER_USER_LIMIT_REACHED: User 'app' has exceeded the", "'max_user_connections' resource (current value: 15)] code:"],
+      ['failed to connect to `host=db user=app database=app`: server error (SQLSTATE', '53300)'],
+      ['Истекло время ожидания. Время ожидания истекло раньше, чем удалось получить подк', 'лючение из пула.'],
+    ];
+    for (const lines of cut) expect(texts(join([...lines, AFTER])), lines[1]).toEqual([lines.join('\n'), AFTER]);
+    // Not after a line too short to have been cut, nor a line with a head of its own.
+    expect(texts(join(['short and closed line', '(1) reached']))).toEqual(['short and closed line', '(1) reached']);
+    for (const own of ['[INFO] next', '<27>Dec  4 18:40:01 host app[1]: x', '- 1117838570 2005.06.03 R02-M1-N0', 'KERNMNTF 1125552593 2005.08.31 R42']) {
+      expect(texts(join([BEFORE, own])), own).toEqual([BEFORE, own]);
+    }
+  });
+
+  it('a stack frame cut at a width is continued by its rest, not by the next record', () => {
+    const frames = ['Caused by: java.util.concurrent.TimeoutException: null', '\tat org.apache.http.nio.pool.AbstractNIOConnPool.processPendingRequest(AbstractNIOCo', 'nnPool.java:364)', '\tat', 'org.apache.http.nio.pool.AbstractNIOConnPool.processNextPendingRequest(AbstractNIOConnPool.java:344)'];
+    expect(texts(join([...frames, AFTER]))).toEqual([frames.join('\n'), AFTER]);
+    expect(texts(join(['    at a', '    at b', 'next']))).toEqual(['    at a\n    at b', 'next']);
   });
 
   it('lines that start a record of their own never join as a wrap, however long the line above', () => {
@@ -145,6 +174,7 @@ describe('LineJoiner: record boundaries', () => {
       'http: Accept error: accept tcp [::]:80: accept4: too many open files; retrying in 5ms',
       'nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server',
       'Uppercase start is a new record',
+      'Unhandled exception. System.Exception: boom',
     ];
     for (const line of own) expect(texts(join([long, line])), line).toEqual([long, line]);
   });
