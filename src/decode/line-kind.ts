@@ -21,7 +21,7 @@ export type LineKind =
 export const HEAD_LENGTH = 200;
 
 const CONTINUATION =
-  /^(?:at \S|Caused by: |Suppressed: |Wrapped by: |\.\.\. \d+ (?:more|common frames omitted)|---> |--- End of |[}\])]+[,;]?\s*$)/;
+  /^(?:at[ \t]+\S|Caused[ \t]+by:\s|Suppressed:\s|Wrapped[ \t]+by:\s|\.\.\.[ \t]+\d+[ \t]+(?:more|common frames omitted)|--->\s|---[ \t]+End[ \t]+of\s|[}\])]+[,;]?\s*$)/;
 const EXCEPTION_HEADER =
   /^(?:[A-Za-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault|Failure)(?: \([^)]*\))?(?::|\s*$)/;
 /**

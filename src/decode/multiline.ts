@@ -24,7 +24,7 @@ import {
 } from './line-kind.js';
 
 /** A cause in an exception chain, whose message may be wrapped like any other. */
-const CAUSE_LINE = /^(?:Caused by|Suppressed|Wrapped by): /;
+const CAUSE_LINE = /^(?:Caused[ \t]+by|Suppressed|Wrapped[ \t]+by):\s/;
 
 /** A Java/.NET/Node stack frame (`at …`), whatever its indentation: not a Python traceback. */
 const AT_FRAME = /^\s+at\s/;
@@ -47,7 +47,7 @@ function lastTail<T extends Buffer | string>(line: T): T {
 /** An indented line of a stack trace or a dump, not a message: frames of any runtime and locale. */
 const INDENTED_FRAME = /^\s+(?:at|en|à|bei|в|在|場所|File|in|from|\.\.\.|---|\||\+)(?:\s|$)|^\s+\S+\(.*\)\s*$/;
 /** A stack frame line, indented or not (`\tat x.y(Z.java:1)`, `at foo (/app/x.js:1:2)`). */
-const AT_LINE = /^\s*at \S/;
+const AT_LINE = /^\s*at[ \t]+\S/;
 
 export interface JoinedRecord<T extends Buffer | string> {
   /** The lines joined with `\n` (the line itself when the record has one line: no copy). */

@@ -36,7 +36,7 @@ export const MAX_JOINED_TEXT = 4096;
  * message. Joining its frames onto the message line would let a rule that counts a bare message
  * ("java.io.IOException: Too many open files" with nothing after it) see frames as its context.
  */
-const FRAME_LINE = /\n[ \t]*(?:at [\w$.<>/\\]|File "|Caused by: |---> |\.\.\. \d+ more|--- End of |在 )/;
+const FRAME_LINE = /\n[ \t]*(?:at[ \t]+[\w$.<>/\\]|File[ \t]+"|Caused[ \t]+by:[ \t]|--->[ \t]|\.\.\.[ \t]+\d+[ \t]+more|---[ \t]+End[ \t]+of[ \t]|在[ \t])/;
 
 const BREAK_AND_INDENT = /\r?\n[ \t]*/g;
 
