@@ -22,6 +22,7 @@ import {
   startsWithDigit,
   type LineKind,
 } from './line-kind.js';
+import { linePrefix, type LinePrefix } from './line-prefix.js';
 
 /** A cause in an exception chain, whose message may be wrapped like any other. */
 const CAUSE_LINE = /^(?:Caused[ \t]+by|Suppressed|Wrapped[ \t]+by):\s/;
@@ -124,6 +125,10 @@ function trimStart<T extends Buffer | string>(line: T): T {
   return (i === 0 ? line : line.slice(i)) as T;
 }
 
+function sliceFrom<T extends Buffer | string>(line: T, from: number): T {
+  return (typeof line === 'string' ? line.slice(from) : (line as Buffer).subarray(from)) as T;
+}
+
 function modeAtStart(kind: LineKind): Mode {
   switch (kind) {
     case 'py-traceback':
@@ -163,6 +168,10 @@ export class LineJoiner<T extends Buffer | string> {
    * an indented line and every line so far is indented, none of them a Java/Node/.NET `at ` frame.
    */
   private pyFragment = false;
+  /** The prefix of the open record's first line (line-prefix.ts), which its other lines share. */
+  private prefix: LinePrefix | undefined;
+  /** The last line joined, without the prefix. */
+  private lastRest: T | undefined;
 
   constructor(opts: JoinOptions = {}) {
     this.maxLines = Math.max(1, Math.floor(opts.maxLines ?? DEFAULT_JOIN_MAX_LINES));
@@ -171,25 +180,40 @@ export class LineJoiner<T extends Buffer | string> {
 
   /** Feeds one line (without its newline). Returns the record this line completed, if any. */
   push(line: T, lineNo: number): JoinedRecord<T> | undefined {
-    const kind = classifyLine(line);
-    if (kind === 'blank') {
-      if (this.parts.length > 0) this.pendingBlanks++;
-      return undefined;
+    // A line of a prefixed record (`svc_1  | \tat …`) is read without the prefix they share.
+    let rest = line;
+    let kind: LineKind;
+    if (this.prefix !== undefined && this.parts.length > 0) {
+      const own = linePrefix(line);
+      if (own !== undefined && own.id !== this.prefix.id) {
+        const out = this.emit(false);
+        this.start(line, lineNo);
+        return out;
+      }
+      if (own !== undefined) rest = sliceFrom(line, own.length);
     }
+    const prefixed = rest !== line;
     if (this.parts.length === 0) {
-      this.start(line, lineNo, kind);
+      if (classifyLine(line) === 'blank') return undefined;
+      this.start(line, lineNo);
       return undefined;
     }
-    const next = this.closed ? undefined : this.joinMode(line, kind);
+    kind = classifyLine(rest);
+    if (kind === 'blank') {
+      this.pendingBlanks++;
+      return undefined;
+    }
+    const strict = prefixed && this.prefix?.strict === true && !this.traceLine(rest, kind);
+    const next = this.closed || strict ? undefined : this.joinMode(rest, kind, prefixed);
     if (next === undefined) {
       const out = this.emit(false);
-      this.start(line, lineNo, kind);
+      this.start(line, lineNo);
       return out;
     }
     const blanks = this.pendingBlanks;
     if (this.lineCount + blanks + 1 > this.maxLines || this.size + blanks + 1 + line.length > this.maxBytes) {
       const out = this.emit(true);
-      this.start(line, lineNo, kind);
+      this.start(line, lineNo);
       this.mode = next;
       return out;
     }
@@ -201,8 +225,16 @@ export class LineJoiner<T extends Buffer | string> {
     this.pendingBlanks = 0;
     this.mode = next;
     this.lastKind = kind;
-    if (kind !== 'indented' || AT_FRAME.test(lineHead(line))) this.pyFragment = false;
+    this.lastRest = rest;
+    if (kind !== 'indented' || AT_FRAME.test(lineHead(rest))) this.pyFragment = false;
     return undefined;
+  }
+
+  /** Whether a line under a syslog head is a line of a stack trace (a frame, a cause, a traceback's). */
+  private traceLine(rest: T, kind: LineKind): boolean {
+    if (kind === 'continuation' || kind === 'exception-header' || kind === 'py-traceback' || kind === 'py-chain') return true;
+    if (this.mode === 'py' || this.mode === 'go') return true;
+    return kind === 'indented' && INDENTED_FRAME.test(lineHead(rest));
   }
 
   /** Emits the open record, if any: call at end of input. */
@@ -211,7 +243,7 @@ export class LineJoiner<T extends Buffer | string> {
   }
 
   /** The mode after joining `line` to the open record, or undefined when the line starts a new record. */
-  private joinMode(line: T, kind: LineKind): Mode | undefined {
+  private joinMode(line: T, kind: LineKind, prefixed = false): Mode | undefined {
     const mode = this.mode;
     const adjacent = this.pendingBlanks === 0;
     switch (kind) {
@@ -245,7 +277,8 @@ export class LineJoiner<T extends Buffer | string> {
         if (mode === 'go' && isGoFrameLine(line)) return 'go';
         // An Erlang report's body runs to the blank line that ends it; a timestamped line is a new record.
         if (mode === 'erlang' && !startsWithDigit(line)) return 'erlang';
-        if (mode === 'none' && this.continuesWrapped(line)) {
+        // A terminal wraps a prefixed line with the prefix, so its rest has none: a prefixed line is no wrap.
+        if (mode === 'none' && !prefixed && this.continuesWrapped(line)) {
           this.wrapped++;
           return 'none';
         }
@@ -265,7 +298,7 @@ export class LineJoiner<T extends Buffer | string> {
    */
   private framesAfterBlank(line: T): boolean {
     if (this.pendingBlanks !== 1 || this.mode !== 'none' || !AT_LINE.test(lineHead(line))) return false;
-    const last = this.parts[this.parts.length - 1];
+    const last = this.lastRest;
     return (
       this.lastKind === 'exception-header' ||
       this.lastKind === 'other' ||
@@ -279,9 +312,12 @@ export class LineJoiner<T extends Buffer | string> {
    * a message line too.
    */
   private continuesWrapped(line: T): boolean {
+    // The rest of the line for its kind, the whole line for its length and end (a terminal wraps it whole).
+    const rest = this.lastRest;
     const last = this.parts[this.parts.length - 1];
-    if (this.wrapped >= MAX_WRAPPED_LINES || last === undefined) return false;
-    const lastHead = lineHead(last);
+    // A prefixed line (`svc_1  | …`) under an unprefixed one is another program's output.
+    if (this.wrapped >= MAX_WRAPPED_LINES || last === undefined || rest === undefined || linePrefix(line) !== undefined) return false;
+    const lastHead = lineHead(rest);
     // A frame cut inside (`\tat org.apache…processPendingRequest(AbstractNIOCo` ⏎ `nnPool.java:364)`,
     // or `\tat` ⏎ `org.apache…(…)` when the wrap fell at the space after `at`).
     if ((this.lastKind === 'indented' || this.lastKind === 'continuation') && AT_LINE_OR_BARE_AT.test(lastHead)) {
@@ -305,7 +341,11 @@ export class LineJoiner<T extends Buffer | string> {
     return last.length + 1 + firstWordLength(line) > MIN_WRAPPED_LENGTH && isWrappedTail(line);
   }
 
-  private start(line: T, lineNo: number, kind: LineKind): void {
+  private start(line: T, lineNo: number): void {
+    this.prefix = linePrefix(line);
+    const rest = this.prefix === undefined ? line : sliceFrom(line, this.prefix.length);
+    const kind = classifyLine(rest);
+    this.lastRest = rest;
     this.parts.push(line);
     this.blanksBefore.push(0);
     this.size = line.length;
@@ -316,10 +356,10 @@ export class LineJoiner<T extends Buffer | string> {
     this.closed = kind === 'json';
     this.mode = modeAtStart(kind);
     // `2024-03-01 10:15:32 ERROR [app] Traceback (most recent call last):` starts a traceback too.
-    if (this.mode === 'none' && kind !== 'json' && endsWithTracebackHeader(line)) this.mode = 'py';
+    if (this.mode === 'none' && kind !== 'json' && endsWithTracebackHeader(rest)) this.mode = 'py';
     this.wrapped = 0;
     this.lastKind = kind;
-    this.pyFragment = kind === 'indented' && !AT_FRAME.test(lineHead(line));
+    this.pyFragment = kind === 'indented' && !AT_FRAME.test(lineHead(rest));
   }
 
   private emit(truncated: boolean): JoinedRecord<T> {
