@@ -20,17 +20,22 @@ export interface LinePrefix {
   strict: boolean;
 }
 
-const COMPOSE = /^[\w.-]+\s+\| /;
-const KUBECTL = /^\[pod\/[^\]\s]+\] /;
-const QUOTE = /^(?:> ?)+/;
-const SYSLOG = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (?=\S)([\w.-]+ [\w./-]+(?:\[\d+\])?: )/;
+/** Syslog/journald (group 1: host and program, the head without its time), compose, kubectl, a quote. */
+const PREFIX_SOURCE = String.raw`(?:(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (?=\S)([\w.-]+ [\w./-]+(?:\[\d+\])?: )|[\w.-]+\s+\| |\[pod\/[^\]\s]+\] |(?:> ?)+)`;
+const PREFIX = new RegExp(`^${PREFIX_SOURCE}`);
+/** A prefix at the start of any line of a text (global: reset lastIndex, or use with rewriteView). */
+export const PREFIX_EVERY_LINE = new RegExp(`(?<=^|\n)${PREFIX_SOURCE}`, 'g');
 const CHEAP = /^[\w.<[>-]/;
+
+/** The prefix `m` (a match of PREFIX or PREFIX_EVERY_LINE) is, told by what lines of one output share. */
+export function prefixOf(m: RegExpExecArray): LinePrefix {
+  const syslog = m[1];
+  return syslog === undefined ? { length: m[0].length, id: m[0], strict: false } : { length: m[0].length, id: syslog, strict: true };
+}
 
 export function linePrefix(line: Buffer | string): LinePrefix | undefined {
   const head = lineHead(line);
   if (!CHEAP.test(head)) return undefined;
-  const syslog = SYSLOG.exec(head);
-  if (syslog !== null) return { length: syslog[0].length, id: syslog[1] ?? '', strict: true };
-  const m = COMPOSE.exec(head) ?? KUBECTL.exec(head) ?? QUOTE.exec(head);
-  return m === null ? undefined : { length: m[0].length, id: m[0], strict: false };
+  const m = PREFIX.exec(head);
+  return m === null ? undefined : prefixOf(m);
 }

@@ -182,7 +182,6 @@ export class LineJoiner<T extends Buffer | string> {
   push(line: T, lineNo: number): JoinedRecord<T> | undefined {
     // A line of a prefixed record (`svc_1  | \tat …`) is read without the prefix they share.
     let rest = line;
-    let kind: LineKind;
     if (this.prefix !== undefined && this.parts.length > 0) {
       const own = linePrefix(line);
       if (own !== undefined && own.id !== this.prefix.id) {
@@ -198,7 +197,7 @@ export class LineJoiner<T extends Buffer | string> {
       this.start(line, lineNo);
       return undefined;
     }
-    kind = classifyLine(rest);
+    const kind = classifyLine(rest);
     if (kind === 'blank') {
       this.pendingBlanks++;
       return undefined;

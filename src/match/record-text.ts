@@ -3,12 +3,14 @@
  * the world did to the message on its way to us (joined-lines.ts: line breaks a terminal, a
  * viewer or the decoder put into it; unescaped-view.ts: the escapes of a format it was quoted
  * in; typography-view.ts: the no-break spaces, curly quotes and full-width forms of a rendered
- * page; spacing-view.ts: tabs and runs of spaces between words). A rule that matches a view but not the text is a hit too, with its span mapped back to
+ * page; spacing-view.ts: tabs and runs of spaces between words; prefix-view.ts: the prefix a
+ * collector put on every line). A rule that matches a view but not the text is a hit too, with its span mapped back to
  * the text. The bank itself stays exact (its results equal testing each rule on the text, which
  * its property tests check); scan, the worker, the matcher threads and `rules test` all read
  * records through `matchRecordText`, so examples test what runs.
  */
 import { joinedViews } from './joined-lines.js';
+import { prefixView } from './prefix-view.js';
 import { spacingView } from './spacing-view.js';
 import { composeViews, type TextView } from './text-view.js';
 import type { MatcherBank, RuleMatch } from './types.js';
@@ -28,6 +30,11 @@ export function recordViews(text: string): TextView[] {
       const respaced = spacingView(joined.text);
       if (respaced !== undefined) views.push(composeViews(joined, respaced));
     }
+  }
+  const unprefixed = prefixView(text);
+  if (unprefixed !== undefined) {
+    views.push(unprefixed);
+    for (const joined of joinedViews(unprefixed.text)) views.push(composeViews(unprefixed, joined));
   }
   const unescaped = unescapedView(text);
   if (unescaped !== undefined) {
