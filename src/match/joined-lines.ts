@@ -14,7 +14,8 @@
  * view but not the text is a hit too, with its span mapped back to the text (record-text.ts).
  *
  * Only short texts that are not stack traces (of a stack trace, only the message lines above its
- * first frame: `joinedViews`): a wrapped message or a message with its error is a few lines, while joining
+ * first frame, and below it only the rest of a line a wrap cut, never a frame, a cause or an
+ * exception's own line: `joinedViews`): a wrapped message or a message with its error is a few lines, while joining
  * a long stack trace would let a rule's context window reach across frames that belong to other
  * calls, and would multiply the matching cost of large records. And only at breaks before a line
  * that does not start a record of its own (a timestamp, a level, a JSON object: `continuesLine`):
@@ -81,8 +82,53 @@ export function joinedViews(text: string): TextView[] {
   // frame; past this size (a dump, not a message) not even that.
   if (text.length > MAX_JOINED_TEXT * 4) return [];
   const frame = FRAME_LINE.exec(text);
-  if (frame === null || !joinable(text.slice(0, frame.index))) return [];
-  return JOINS.map((by) => joinedView(text, BREAK_AND_INDENT, by, frame.index));
+  if (frame === null) return [];
+  const head = joinable(text.slice(0, frame.index));
+  // Below the first frame, only the rest of a line a wrap cut (`\tat …processPendi` ⏎
+  // `ngRequest(AbstractNIOConnPool.java:364)`, `---> …SocketException (99): Cannot assign` ⏎
+  // ` requested address`): a line that is not a frame, a cause or an exception's own line.
+  const tail = cutLines(text, frame.index);
+  if (!head && !tail) return [];
+  return JOINS.map((by) => rewriteView(text, BREAK_AND_INDENT, (m) => (joinsAt(text, m.index, frame.index, head, tail) ? by : undefined)));
+}
+
+/**
+ * A line of a stack trace that starts a part of its own: a frame or a cause (FRAME_LINE's), a
+ * Python exception's line (`OSError: [Errno 24] …`), a .NET/Java exception (`System.Net.…Exception`).
+ */
+const TRACE_PART = /^[ \t]*(?:at[ \t]+[\w$.<>/\\]|File[ \t]+"|Caused[ \t]+by:|Suppressed:|--->|\.\.\.[ \t]+\d+|---[ \t]|在[ \t]|(?:[\w$]+\.)*[A-Z][\w$]*(?:Error|Exception|Warning|Exit|Interrupt|Timeout|Failure)\b|\^|~)/;
+/** A Python frame's line: the source line below it is not its wrapped rest. */
+const PY_FRAME = /^[ \t]*File[ \t]+"/;
+
+/** The line starting at `i` (up to HEAD characters of it). */
+function lineAt(text: string, i: number, head = 120): string {
+  const end = text.indexOf('\n', i);
+  return text.slice(i, Math.min(end < 0 ? text.length : end, i + head));
+}
+
+/** Whether the break at `at` (below the first frame) joins the rest of a cut line to it. */
+function cutAt(text: string, at: number): boolean {
+  const next = text.indexOf('\n', at) + 1;
+  const prevStart = text.lastIndexOf('\n', at - 1) + 1;
+  if (PY_FRAME.test(lineAt(text, prevStart))) return false;
+  return !TRACE_PART.test(lineAt(text, next)) && continuesLine(text, next);
+}
+
+/** Whether any break below the first frame (at `from`) is a cut line's (cutAt). */
+function cutLines(text: string, from: number): boolean {
+  let breaks = 0;
+  for (let i = text.indexOf('\n', from + 1); i >= 0; i = text.indexOf('\n', i + 1)) {
+    if (++breaks > MAX_JOINED_LINE_BREAKS * 8) return false;
+    if (text.charCodeAt(i + 1) === 0x0a || i + 1 >= text.length) continue;
+    if (cutAt(text, i)) return true;
+  }
+  return false;
+}
+
+/** Whether the line break at `at` joins in a stack trace's joined views (the message's above `frame`, a cut line's below). */
+function joinsAt(text: string, at: number, frame: number, head: boolean, tail: boolean): boolean {
+  if (at < frame) return head && continuesLine(text, text.indexOf('\n', at) + 1);
+  return tail && at > frame && cutAt(text, text.indexOf('\n', at));
 }
 
 /** Whether `text` gets joined views: short, not a stack trace, and with a break before a line that may continue the one above. */
