@@ -46,7 +46,7 @@ function lastTail<T extends Buffer | string>(line: T): T {
   return (line.length <= 16 ? line : line.slice(line.length - 16)) as T;
 }
 /** An indented line of a stack trace or a dump, not a message: frames of any runtime and locale. */
-const INDENTED_FRAME = /^\s+(?:at|en|à|bei|в|在|場所|File|in|from|\.\.\.|---|\||\+)(?:\s|$)|^\s+\S+\(.*\)\s*$/;
+const INDENTED_FRAME = /^\s+(?:at|en|à|bei|в|在|場所|File|in|from|\.\.\.|--->|---|\||\+)(?:\s|$)|^\s+\S+\(.*\)\s*$/;
 /** A stack frame line, indented or not (`\tat x.y(Z.java:1)`, `at foo (/app/x.js:1:2)`). */
 const AT_LINE = /^\s*at[ \t]+\S/;
 
