@@ -172,7 +172,7 @@ export function isWrappedContinuation(line: Buffer | string): boolean {
  */
 const TAIL_START = /^[^\sA-Z]/;
 const RECORD_START =
-  /^(?:\d{2,}[-/.: ]\d|\d{5,}\s|\d{1,4}\s+[A-Za-z]|\[\s*(?:\d+(?:\.\d+)?\]|[A-Za-z][\w.-]*\]|[A-Z]{3,}\b)|<\d+>|[A-Z][a-z]{2} [ \d]?\d\b|[A-Z][A-Z0-9_]{2,}\b|[A-Z]\/|[IWEF]\d{4}\s|[A-Z][\w$.-]*: |[\w.-]+\[\d+\]:|(?:[\w$]+\.)*[A-Z][\w$]*(?:Exception|Error)\b|Exception in |- \d|\.\.\.|---|\*{3}|#{1,6} )/;
+  /^(?:(?!\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)\d{2,}[-/.: ]\d|\d{5,}\s|\d{1,4}\s+[A-Za-z]\w*-\w|\[\s*(?:\d+(?:\.\d+)?\]|[A-Za-z][\w.-]*\]|[A-Z]{3,}\b)|<\d+>|[A-Z][a-z]{2} [ \d]?\d\b|[A-Z][A-Z0-9_]{2,}\b|[A-Z]\/|[IWEF]\d{4}\s|[A-Z][\w$.-]*: |[\w.-]+\[\d+\]:|(?:[\w$]+\.)*[A-Z][\w$]*(?:Exception|Error)\b|Exception in |- \d|\.\.\.|---|\*{3}|#{1,6} )/;
 /** NOT_WRAPPED without its `name: ` prefix where a cut word makes one (`n: too many executing`, `cketException: …`). */
 const NOT_WRAPPED_TAIL =
   /^(?:[a-z_][\w.-]*=|(?:error|err|warn|warning|info|debug|trace|fatal|panic|notice|crit|critical|severe|alert|emerg)\b|[\w.-]+\[\d+\]:|[a-z][\w./-]{2,}(?<!Exception|Error): )/;

@@ -331,13 +331,22 @@ export class LineJoiner<T extends Buffer | string> {
     if (!messageLine) return false;
     // Mid-sentence (`native thread` under `…unable to create new`): a wrap, however short the
     // line above (a narrow column, a quote in a ticket, a pane).
-    if (isWrappedContinuation(line)) return last.length >= MIN_WRAPPED_LENGTH || OPEN_END.test(lineHead(lastTail(last)));
+    if (isWrappedContinuation(line)) return this.cutAtWidth(last, line) || OPEN_END.test(lineHead(lastTail(last)));
     // After an end no message has (`… #11 from` ⏎ `[10.142.0.5]:51068 on …`): anything without a head.
     if (endsDangling(last)) return !hasRecordHead(line);
     // Any other start (`(1) reached, …`, `'max_user_connections' …`, `53300)`) without a record's
     // own head continues a line cut at a width: one that the line's first word would have made
     // longer than MIN_WRAPPED_LENGTH (a wrap at a space moves down the word that did not fit).
-    return last.length + 1 + firstWordLength(line) > MIN_WRAPPED_LENGTH && isWrappedTail(line);
+    return this.cutAtWidth(last, line) && isWrappedTail(line);
+  }
+
+  /**
+   * Whether `last` may have been cut at a width of MIN_WRAPPED_LENGTH columns or more, with `line`
+   * its rest: it is that long, or the rest's first word would have made it longer (a wrap at a
+   * space moves down the word that did not fit).
+   */
+  private cutAtWidth(last: T, line: T): boolean {
+    return last.length >= MIN_WRAPPED_LENGTH || last.length + 1 + firstWordLength(line) > MIN_WRAPPED_LENGTH;
   }
 
   private start(line: T, lineNo: number): void {

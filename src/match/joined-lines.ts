@@ -45,10 +45,11 @@ const BREAK_AND_INDENT = /\r?\n[ \t]*/g;
  * The head of a line that begins a log record of its own: a timestamp (`2026-12-01 …`,
  * `081109 203615 …`, `03-17 16:13:38.811 …`, a sequence number `134681 node-246 …`), a level (`ERROR …`, `WARN: …`), a JSON object; or a
  * date or a time of day near its start (`Dec  1 10:00:01 host app[1]: …`, `[Sun Dec 04 04:47:44
- * 2005] [error] …`, `- 1117838570 2005.06.03 R02-M1 …`). A wrapped line continues mid-sentence,
+ * 2005] [error] …`, `- 1117838570 2005.06.03 R02-M1 …`); not an IP address (`10.1.2.3:443`, the end
+ * of a message cut at a width), unless a time follows it. A wrapped line continues mid-sentence,
  * and a message's error field (`Too many open files`) has none of these.
  */
-const RECORD_HEAD = /^(?:\d{2,}[-/.: ]\d|\d{5,}\s|\{"|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|SEVERE|CRITICAL|NOTICE)\b)/;
+const RECORD_HEAD = /^(?:(?!\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)\d{2,}[-/.: ]\d|\d{5,}\s|\{"|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|SEVERE|CRITICAL|NOTICE)\b)/;
 const DATE_OR_TIME = /\d{1,2}:\d\d:\d\d|\d{4}[-/.]\d\d[-/.]\d\d/;
 /** How far into a line a date or a time makes it a record of its own. */
 const DATE_HEAD = 60;
@@ -66,8 +67,16 @@ export function continuesLine(text: string, lineStart: number): boolean {
 const JOINS: readonly string[] = [
   ' ',
   // The indentation goes too: kept, it would split a word cut by a wrap with a hanging indent.
+  // But not one lone space: that is the space a cut inside a line fell before (`…limits` ⏎
+  // ` reached`), in a text whose other breaks were cut inside words (`unable to c` ⏎ `reate`).
   '',
 ];
+
+/** What the break `m` becomes in the view that joins by `by` (JOINS). */
+function joinWith(by: string, m: RegExpExecArray): string {
+  return by === '' && LONE_SPACE.test(m[0]) ? ' ' : by;
+}
+const LONE_SPACE = /^\r?\n $/;
 
 /**
  * The joined views of `text`: none unless `joinable`; of a stack trace (a text with a frame or a
@@ -89,7 +98,7 @@ export function joinedViews(text: string): TextView[] {
   // ` requested address`): a line that is not a frame, a cause or an exception's own line.
   const tail = cutLines(text, frame.index);
   if (!head && !tail) return [];
-  return JOINS.map((by) => rewriteView(text, BREAK_AND_INDENT, (m) => (joinsAt(text, m.index, frame.index, head, tail) ? by : undefined)));
+  return JOINS.map((by) => rewriteView(text, BREAK_AND_INDENT, (m) => (joinsAt(text, m.index, frame.index, head, tail) ? joinWith(by, m) : undefined)));
 }
 
 /**
@@ -154,5 +163,5 @@ export type JoinedView = TextView;
  */
 export function joinedView(text: string, pattern: RegExp, by: string, end = text.length): JoinedView {
   // The replacement maps to the start of the break it replaced.
-  return rewriteView(text, pattern, (m) => (m.index < end && continuesLine(text, text.indexOf('\n', m.index) + 1) ? by : undefined));
+  return rewriteView(text, pattern, (m) => (m.index < end && continuesLine(text, text.indexOf('\n', m.index) + 1) ? joinWith(by, m) : undefined));
 }
