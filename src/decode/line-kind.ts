@@ -203,6 +203,20 @@ export function hasRecordHead(line: Buffer | string): boolean {
 }
 
 /**
+ * The heads a logger prints (a timestamp, a level, a syslog head, `program[pid]:`), without the
+ * `Name: ` and exception-class starts of RECORD_START: after a line that ends mid-phrase
+ * (`…largest: 83),` ⏎ `Task: 83 (completed: 83)`) those are the list or the message going on.
+ */
+const LOGGER_HEAD =
+  /^(?:(?!\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)\d{2,}[-/.: ]\d|\d{5,}\s|\d{1,4}\s+[A-Za-z]\w*-\w|\[\s*(?:\d+(?:\.\d+)?\]|[A-Za-z][\w.-]*\]|[A-Z]{3,}\b)|<\d+>|[A-Z][a-z]{2} [ \d]?\d\b|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|SEVERE|CRITICAL|NOTICE)\b|[IWEF]\d{4}\s|[\w.-]+\[\d+\]:|- \d)/;
+
+/** Whether `line` has a logger's own head (LOGGER_HEAD) or a date near its start. */
+export function hasLoggerHead(line: Buffer | string): boolean {
+  const head = lineHead(line);
+  return LOGGER_HEAD.test(head) || DATE_OR_TIME.test(head.slice(0, DATE_HEAD));
+}
+
+/**
  * Whether `line` may be the rest of a line cut at a width (see TAIL_START). Not one that starts
  * in upper case: after a line that merely has no ending, `Unhandled exception. …` or
  * `Server listening` is as likely a message of its own (a program's stderr between log lines).

@@ -17,6 +17,7 @@ import {
   isWrappedTail,
   endsDangling,
   hasRecordHead,
+  hasLoggerHead,
   firstWordLength,
   lineHead,
   startsWithDigit,
@@ -333,7 +334,7 @@ export class LineJoiner<T extends Buffer | string> {
     // line above (a narrow column, a quote in a ticket, a pane).
     if (isWrappedContinuation(line)) return this.cutAtWidth(last, line) || OPEN_END.test(lineHead(lastTail(last)));
     // After an end no message has (`… #11 from` ⏎ `[10.142.0.5]:51068 on …`): anything without a head.
-    if (endsDangling(last)) return !hasRecordHead(line);
+    if (endsDangling(last)) return !hasLoggerHead(line);
     // Any other start (`(1) reached, …`, `'max_user_connections' …`, `53300)`) without a record's
     // own head continues a line cut at a width: one that the line's first word would have made
     // longer than MIN_WRAPPED_LENGTH (a wrap at a space moves down the word that did not fit).

@@ -141,6 +141,11 @@ describe('LineJoiner: record boundaries', () => {
     expect(texts(join([BEFORE, 'Uppercase start']))).toEqual([BEFORE, 'Uppercase start']);
     expect(texts(join(['Apr 05 20:56:17 db-node-0-1 sshd[1735]: drop connection #11 from', '[10.142.0.5]:51068 on [10.142.0.17]:22 past MaxStartups']))).toHaveLength(1);
     expect(texts(join(['terminating due to uncaught exception of type std::__1::system_error: thread constructor ', 'failed: Resource temporarily unavailable']))).toHaveLength(1);
+    // After a line that ends mid-phrase, a `Name: value` goes on with the list; a logger's head does not.
+    const listed = 'pool is EXHAUSTED! Pool Size: 200 (active: 200, core: 200, max: 200, largest: 200),';
+    expect(texts(join([listed, 'Task: 83 (completed: 83), Executor status:(isShutdown:false']))).toHaveLength(1);
+    expect(texts(join([listed, 'ERROR next record']))).toHaveLength(2);
+    expect(texts(join([listed, 'Dec  4 18:40:01 host app[1]: next']))).toHaveLength(2);
   });
 
   it('a line without a head of its own continues a line cut at a width, whatever it starts with', () => {
