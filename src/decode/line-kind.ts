@@ -21,10 +21,20 @@ export type LineKind =
 export const HEAD_LENGTH = 200;
 
 const CONTINUATION =
-  /^(?:at \S|Caused by: |Suppressed: |Wrapped by: |\.\.\. \d+ (?:more|common frames omitted)|---> |--- End of |[}\])]+[,;]?\s*$)/;
+  /^(?:at[ \t]+\S|Caused[ \t]+by:\s|Suppressed:\s|Wrapped[ \t]+by:\s|\.\.\.[ \t]+\d+[ \t]+(?:more|common frames omitted)|--->\s|---[ \t]+End[ \t]+of\s|[}\])]+[,;]?\s*$)/;
 const EXCEPTION_HEADER =
   /^(?:[A-Za-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault|Failure)(?: \([^)]*\))?(?::|\s*$)/;
-const PY_TRACEBACK = /^Traceback \(most recent call last\):/;
+/**
+ * A Python traceback's header, however it was printed: `Traceback (most recent call last):`,
+ * lower-cased by a log pipeline or a pasted ticket (`traceback (most recent call last):`), the
+ * `Traceback (innermost last):` of Python 1.5 and Jython 2.x, and Python 3.11's exception groups
+ * (`Exception Group Traceback (most recent call last):`).
+ */
+const PY_TRACEBACK = /^(?:exception group )?traceback \((?:most recent call|innermost) last\):/i;
+/** The header at the end of a log line (`… ERROR [app] Traceback (most recent call last):`) or indented under one. */
+const PY_TRACEBACK_TAIL = /\btraceback \((?:most recent call|innermost) last\):\s*$/i;
+/** How much of a line's end PY_TRACEBACK_TAIL reads. */
+const TAIL_LENGTH = 48;
 const PY_CHAIN =
   /^(?:During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)/;
 const GO_GOROUTINE = /^goroutine \d+ \[[^\]]*\]:/;
@@ -96,6 +106,20 @@ export function classifyLine(line: Buffer | string): LineKind {
   return 'other';
 }
 
+/**
+ * Whether the line ends with a traceback header (at its end after a log line's head, or indented):
+ * the lines below it are a traceback, up to its exception line. Only a line whose last visible
+ * character is `:` is read further.
+ */
+export function endsWithTracebackHeader(line: Buffer | string): boolean {
+  let end = line.length - 1;
+  while (end > 0 && isSpace(codeAt(line, end))) end--;
+  if (codeAt(line, end) !== 0x3a) return false;
+  const from = Math.max(0, end + 1 - TAIL_LENGTH);
+  const tail = typeof line === 'string' ? line.slice(from, end + 1) : line.toString('latin1', from, end + 1);
+  return PY_TRACEBACK_TAIL.test(tail);
+}
+
 export function isPythonExceptionLine(line: Buffer | string): boolean {
   return PY_EXCEPTION_LINE.test(lineHead(line));
 }
@@ -135,4 +159,76 @@ const DATE_HEAD = 60;
 export function isWrappedContinuation(line: Buffer | string): boolean {
   const head = lineHead(line);
   return WRAP_START.test(head) && !NOT_WRAPPED.test(head) && !DATE_OR_TIME.test(head.slice(0, DATE_HEAD));
+}
+
+/**
+ * The rest of a message cut at a width that starts with something other than a lower-case word
+ * (`(1) reached, client connections are being dropped`, `[10.142.0.5]:51068 on … past MaxStartups`,
+ * `'max_user_connections' resource`, `/services/broker/connect/…`, `53300)`): a line with none of
+ * a record's own heads — a timestamp, a date or a time near its start, a level, a bracketed head
+ * (`[INFO]`, `[2024-…`, `[main]`), a syslog `<PRI>` or month, a `program[pid]:`, `Name: ` or an
+ * exception's class (`Error: …`, `Exception in thread …`), glog's `E1203 `, Android's `E/Tag`.
+ * Only read after a line long enough to have been cut (MIN_WRAPPED_LENGTH).
+ */
+const TAIL_START = /^[^\sA-Z]/;
+const RECORD_START =
+  /^(?:(?!\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)\d{2,}[-/.: ]\d|\d{5,}\s|\d{1,4}\s+[A-Za-z]\w*-\w|\[\s*(?:\d+(?:\.\d+)?\]|[A-Za-z][\w.-]*\]|[A-Z]{3,}\b)|<\d+>|[A-Z][a-z]{2} [ \d]?\d\b|[A-Z][A-Z0-9_]{2,}\b|[A-Z]\/|[IWEF]\d{4}\s|[A-Z][\w$.-]*: |[\w.-]+\[\d+\]:|(?:[\w$]+\.)*[A-Z][\w$]*(?:Exception|Error)\b|Exception in |- \d|\.\.\.|---|\*{3}|#{1,6} )/;
+/** NOT_WRAPPED without its `name: ` prefix where a cut word makes one (`n: too many executing`, `cketException: …`). */
+const NOT_WRAPPED_TAIL =
+  /^(?:[a-z_][\w.-]*=|(?:error|err|warn|warning|info|debug|trace|fatal|panic|notice|crit|critical|severe|alert|emerg)\b|[\w.-]+\[\d+\]:|[a-z][\w./-]{2,}(?<!Exception|Error): )/;
+
+/**
+ * An end no message has: open punctuation, a dangling word or a space that a wrap left behind
+ * (`… drop connection #11 from`, `… pthread_create failed with`, `… current=2047,`, `… constructor `). The next line is its rest, unless it has a
+ * record's own head (a timestamp, a level, a date).
+ */
+const DANGLING_END = /(?:[,([{&|+]|\w=|\S $|\b(?:at|of|in|for|to|the|a|an|and|or|from|with|by|on|is|was|be|not|than|as|into|via|because|due)) *$/i;
+/** How much of the line above is read for its end. */
+const END_LENGTH = 12;
+
+function lineEnd(line: Buffer | string): string {
+  const from = Math.max(0, line.length - END_LENGTH);
+  return typeof line === 'string' ? line.slice(from) : line.toString('latin1', from);
+}
+
+/** Whether `above` ends where no message ends (DANGLING_END). */
+export function endsDangling(above: Buffer | string): boolean {
+  return DANGLING_END.test(lineEnd(above));
+}
+
+/** Whether `line` has a record's own head: a timestamp, a level, a bracketed head, a date near its start. */
+export function hasRecordHead(line: Buffer | string): boolean {
+  const head = lineHead(line);
+  return RECORD_START.test(head) || DATE_OR_TIME.test(head.slice(0, DATE_HEAD));
+}
+
+/**
+ * The heads a logger prints (a timestamp, a level, a syslog head, `program[pid]:`), without the
+ * `Name: ` and exception-class starts of RECORD_START: after a line that ends mid-phrase
+ * (`…largest: 83),` ⏎ `Task: 83 (completed: 83)`) those are the list or the message going on.
+ */
+const LOGGER_HEAD =
+  /^(?:(?!\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)\d{2,}[-/.: ]\d|\d{5,}\s|\d{1,4}\s+[A-Za-z]\w*-\w|\[\s*(?:\d+(?:\.\d+)?\]|[A-Za-z][\w.-]*\]|[A-Z]{3,}\b)|<\d+>|[A-Z][a-z]{2} [ \d]?\d\b|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL|SEVERE|CRITICAL|NOTICE)\b|[IWEF]\d{4}\s|[\w.-]+\[\d+\]:|- \d)/;
+
+/** Whether `line` has a logger's own head (LOGGER_HEAD) or a date near its start. */
+export function hasLoggerHead(line: Buffer | string): boolean {
+  const head = lineHead(line);
+  return LOGGER_HEAD.test(head) || DATE_OR_TIME.test(head.slice(0, DATE_HEAD));
+}
+
+/**
+ * Whether `line` may be the rest of a line cut at a width (see TAIL_START). Not one that starts
+ * in upper case: after a line that merely has no ending, `Unhandled exception. …` or
+ * `Server listening` is as likely a message of its own (a program's stderr between log lines).
+ */
+export function isWrappedTail(line: Buffer | string): boolean {
+  const head = lineHead(line);
+  return TAIL_START.test(head) && !NOT_WRAPPED_TAIL.test(head) && !hasRecordHead(line);
+}
+
+/** The length of the line's first word: a wrap at a space moved it down because it did not fit. */
+export function firstWordLength(line: Buffer | string): number {
+  const head = lineHead(line);
+  const space = head.search(/\s/);
+  return space < 0 ? head.length : space;
 }

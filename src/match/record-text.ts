@@ -3,12 +3,15 @@
  * the world did to the message on its way to us (joined-lines.ts: line breaks a terminal, a
  * viewer or the decoder put into it; unescaped-view.ts: the escapes of a format it was quoted
  * in; typography-view.ts: the no-break spaces, curly quotes and full-width forms of a rendered
- * page). A rule that matches a view but not the text is a hit too, with its span mapped back to
+ * page; spacing-view.ts: tabs and runs of spaces between words; prefix-view.ts: the prefix a
+ * collector put on every line). A rule that matches a view but not the text is a hit too, with its span mapped back to
  * the text. The bank itself stays exact (its results equal testing each rule on the text, which
  * its property tests check); scan, the worker, the matcher threads and `rules test` all read
  * records through `matchRecordText`, so examples test what runs.
  */
 import { joinedViews } from './joined-lines.js';
+import { prefixView } from './prefix-view.js';
+import { spacingView } from './spacing-view.js';
 import { composeViews, type TextView } from './text-view.js';
 import type { MatcherBank, RuleMatch } from './types.js';
 import { typographyView } from './typography-view.js';
@@ -17,6 +20,22 @@ import { unescapedView } from './unescaped-view.js';
 /** The views of `text` besides itself; empty for most records (one line, nothing escaped). */
 export function recordViews(text: string): TextView[] {
   const views: TextView[] = joinedViews(text);
+  const spaced = spacingView(text);
+  if (spaced !== undefined) {
+    views.push(spaced);
+    // A wrapped message whose spacing is odd too: the first joined view (breaks as spaces),
+    // respaced; the other joined views are the unspaced text's.
+    const joined = views[0];
+    if (joined !== undefined && joined !== spaced) {
+      const respaced = spacingView(joined.text);
+      if (respaced !== undefined) views.push(composeViews(joined, respaced));
+    }
+  }
+  const unprefixed = prefixView(text);
+  if (unprefixed !== undefined) {
+    views.push(unprefixed);
+    for (const joined of joinedViews(unprefixed.text)) views.push(composeViews(unprefixed, joined));
+  }
   const unescaped = unescapedView(text);
   if (unescaped !== undefined) {
     views.push(unescaped);

@@ -91,6 +91,17 @@ describe('LineJoiner: record boundaries', () => {
     expect(texts(join(['message', '', '  indented after blank']))).toEqual(['message', '  indented after blank']);
   });
 
+  it('a stack trace with a blank line between its message and its frames is one record', () => {
+    const fork = ['java.io.IOException: Too many open files', '', '\tat java.lang.UNIXProcess.forkAndExec(Native Method)', '\tat java.lang.UNIXProcess.<init>(UNIXProcess.java:135)'];
+    expect(texts(join([...fork, AFTER]))).toEqual([fork.join('\n'), AFTER]);
+    const node = ['Error: connect EADDRNOTAVAIL 10.0.0.1:80', '', '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1300:16)'];
+    expect(texts(join([BEFORE, ...node]))).toEqual([BEFORE, node.join('\n')]);
+    // Not after two blank lines, not after frames (another trace), not other indented lines.
+    expect(texts(join(['java.io.IOException: x', '', '', '\tat a.B.c(B.java:1)']))).toEqual(['java.io.IOException: x', '\tat a.B.c(B.java:1)']);
+    expect(texts(join(['java.io.IOException: x', '\tat a.B.c(B.java:1)', '', '\tat d.E.f(E.java:2)']))).toEqual(['java.io.IOException: x\n\tat a.B.c(B.java:1)', '\tat d.E.f(E.java:2)']);
+    expect(texts(join(['message', '', '  indented after blank']))).toEqual(['message', '  indented after blank']);
+  });
+
   it('blank lines between records are skipped; line numbers stay true', () => {
     const records = join(['', 'a', '', '', 'b', '']);
     expect(records.map((r) => [r.text, r.line, r.lines])).toEqual([
@@ -114,14 +125,48 @@ describe('LineJoiner: record boundaries', () => {
     expect(texts(join([BEFORE, ...wrapped, AFTER]))).toEqual([[BEFORE, ...wrapped].join('\n'), AFTER]);
   });
 
-  it('a wrap joins at most MAX_WRAPPED_LINES lines, and never after a short line', () => {
+  it('a wrap joins at most MAX_WRAPPED_LINES lines; after a short line only when it starts mid-sentence and the line above is open', () => {
     const long = 'java.util.concurrent.RejectedExecutionException: Task com.example.Job@1f rejected from';
-    const parts = ['java.util.concurrent.ThreadPoolExecutor@2a[Running, pool size = 8, active threads', '= 8, queued tasks', '= 100, completed tasks = 12]'];
-    const more = ['and more', 'and still more'];
-    const records = texts(join([long, ...parts.map((p) => `${p} and some filler to make the line as long as a wrapped one`), ...more]));
+    const parts = Array.from({ length: MAX_WRAPPED_LINES }, (_, i) => `= ${i} queued tasks and some filler to make the line as long as a wrapped one`);
+    const more = ['2024-03-01 10:15:33,000 INFO done.', 'and still more'];
+    const records = texts(join([long, ...parts, 'and one line too many', ...more]));
     expect(records[0]?.split('\n')).toHaveLength(1 + MAX_WRAPPED_LINES);
-    expect(records.slice(1)).toEqual(more);
-    expect(texts(join(['short line', 'continues in lower case']))).toEqual(['short line', 'continues in lower case']);
+    expect(records.slice(1)).toEqual(['and one line too many', ...more]);
+    // A narrow column: `…unable to create new` ⏎ `native thread`, whatever the line's length.
+    expect(texts(join(['java.lang.OutOfMemoryError: unable to create new', 'native thread']))).toEqual(['java.lang.OutOfMemoryError: unable to create new\nnative thread']);
+    expect(texts(join(['short line', 'continues in lower case']))).toEqual(['short line\ncontinues in lower case']);
+    // A short line that ends as a whole one does (a sentence, a banner, a bracket) is not continued.
+    for (const whole of ['Done.', '=== build done ===', 'started [ok]', 'listening:']) expect(texts(join([whole, 'next step']))).toEqual([whole, 'next step']);
+    // Nor is a line continued by one that starts in upper case, unless it ended mid-phrase.
+    expect(texts(join([BEFORE, 'Uppercase start']))).toEqual([BEFORE, 'Uppercase start']);
+    expect(texts(join(['Apr 05 20:56:17 db-node-0-1 sshd[1735]: drop connection #11 from', '[10.142.0.5]:51068 on [10.142.0.17]:22 past MaxStartups']))).toHaveLength(1);
+    expect(texts(join(['terminating due to uncaught exception of type std::__1::system_error: thread constructor ', 'failed: Resource temporarily unavailable']))).toHaveLength(1);
+    // After a line that ends mid-phrase, a `Name: value` goes on with the list; a logger's head does not.
+    const listed = 'pool is EXHAUSTED! Pool Size: 200 (active: 200, core: 200, max: 200, largest: 200),';
+    expect(texts(join([listed, 'Task: 83 (completed: 83), Executor status:(isShutdown:false']))).toHaveLength(1);
+    expect(texts(join([listed, 'ERROR next record']))).toHaveLength(2);
+    expect(texts(join([listed, 'Dec  4 18:40:01 host app[1]: next']))).toHaveLength(2);
+  });
+
+  it('a line without a head of its own continues a line cut at a width, whatever it starts with', () => {
+    const cut = [
+      ['Dec 01 10:12:01 mx dovecot[811]: master: Warning: service(imap): client_limit', '(1) reached, client connections are being dropped (pid=2211, reuse_port=yes)'],
+      ["{ [Error: ER_USER_LIMIT_REACHED: User 'app' has exceeded the", "'max_user_connections' resource (current value: 15)] code:"],
+      ['failed to connect to `host=db user=app database=app`: server error (SQLSTATE', '53300)'],
+      ['Истекло время ожидания. Время ожидания истекло раньше, чем удалось получить подк', 'лючение из пула.'],
+    ];
+    for (const lines of cut) expect(texts(join([...lines, AFTER])), lines[1]).toEqual([lines.join('\n'), AFTER]);
+    // Not after a line too short to have been cut, nor a line with a head of its own.
+    expect(texts(join(['short and closed line', '(1) reached']))).toEqual(['short and closed line', '(1) reached']);
+    for (const own of ['[INFO] next', '<27>Dec  4 18:40:01 host app[1]: x', '- 1117838570 2005.06.03 R02-M1-N0', 'KERNMNTF 1125552593 2005.08.31 R42']) {
+      expect(texts(join([BEFORE, own])), own).toEqual([BEFORE, own]);
+    }
+  });
+
+  it('a stack frame cut at a width is continued by its rest, not by the next record', () => {
+    const frames = ['Caused by: java.util.concurrent.TimeoutException: null', '\tat org.apache.http.nio.pool.AbstractNIOConnPool.processPendingRequest(AbstractNIOCo', 'nnPool.java:364)', '\tat', 'org.apache.http.nio.pool.AbstractNIOConnPool.processNextPendingRequest(AbstractNIOConnPool.java:344)'];
+    expect(texts(join([...frames, AFTER]))).toEqual([frames.join('\n'), AFTER]);
+    expect(texts(join(['    at a', '    at b', 'next']))).toEqual(['    at a\n    at b', 'next']);
   });
 
   it('lines that start a record of their own never join as a wrap, however long the line above', () => {
@@ -134,6 +179,7 @@ describe('LineJoiner: record boundaries', () => {
       'http: Accept error: accept tcp [::]:80: accept4: too many open files; retrying in 5ms',
       'nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server',
       'Uppercase start is a new record',
+      'Unhandled exception. System.Exception: boom',
     ];
     for (const line of own) expect(texts(join([long, line])), line).toEqual([long, line]);
   });
@@ -151,6 +197,24 @@ describe('LineJoiner: record boundaries', () => {
       '\tat java.lang.Thread.start0(Native Method)',
     ];
     expect(texts(join([...chain, AFTER]))).toEqual([chain.join('\n'), AFTER]);
+  });
+
+  it('a Python traceback whose header is lower-cased, old, at the end of a log line or indented is one record', () => {
+    const body = ['  File "/app/client.py", line 12, in connect', '    sock.connect(addr)', 'OSError: [Errno 99] Cannot assign requested address'];
+    for (const header of ['traceback (most recent call last):', 'TRACEBACK (MOST RECENT CALL LAST):', 'Traceback (innermost last):', '2024-03-01 10:15:32,123 ERROR [app] Traceback (most recent call last):']) {
+      expect(texts(join([header, ...body, AFTER])), header).toEqual([[header, ...body].join('\n'), AFTER]);
+      expect(texts(join([BEFORE, header, ...body, AFTER])), header).toEqual(header.startsWith('2024') ? [BEFORE, [header, ...body].join('\n'), AFTER] : [[BEFORE, header, ...body].join('\n'), AFTER]);
+    }
+    // Indented under its log line, its exception line unindented or indented like the header.
+    const indented = ['2024-03-01 10:15:32,123 ERROR fetch failed', '    Traceback (most recent call last):', '      File "/app/client.py", line 12, in connect', '        sock.connect(addr)'];
+    expect(texts(join([...indented, 'OSError: [Errno 99] Cannot assign requested address', AFTER]))).toEqual([[...indented, 'OSError: [Errno 99] Cannot assign requested address'].join('\n'), AFTER]);
+    // An indented exception line ends it: the next line that merely looks like one is a record.
+    expect(texts(join([...indented, '    OSError: [Errno 99] Cannot assign requested address', 'Done: 3 retries']))).toEqual([[...indented, '    OSError: [Errno 99] Cannot assign requested address'].join('\n'), 'Done: 3 retries']);
+    // Python 3.11 exception groups.
+    const group = ['Exception Group Traceback (most recent call last):', '  File "/app/main.py", line 3, in <module>', 'ExceptionGroup: errors (2 sub-exceptions)'];
+    expect(texts(join([...group, AFTER]))).toEqual([group.join('\n'), AFTER]);
+    // A line that only mentions a traceback is not one.
+    expect(texts(join(['printing the traceback (most recent call last): below', 'Done: ok']))).toEqual(['printing the traceback (most recent call last): below', 'Done: ok']);
   });
 
   it('a Python exception line outside a traceback does not join', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildBank } from '../../src/match/bank.js';
-import { continuesLine, joinable, joinedView, MAX_JOINED_LINE_BREAKS, MAX_JOINED_TEXT } from '../../src/match/joined-lines.js';
+import { continuesLine, joinable, joinedView, joinedViews, MAX_JOINED_LINE_BREAKS, MAX_JOINED_TEXT } from '../../src/match/joined-lines.js';
 import { matchRecordText } from '../../src/match/record-text.js';
 import { expectReadingKeepsBankResults } from './support/record-text-property.js';
 import { makeRule } from './support/rules.js';
@@ -138,5 +138,19 @@ describe('joinedView', () => {
     expect(joinable('Npgsql.NpgsqlException: Failed to connect to 10.0.0.5:5432\n ---> System.Net.Sockets.SocketException (99): x')).toBe(false);
     // Lines that each start a record: nothing to join.
     expect(joinable('2026-12-01 10:00:00 one\n2026-12-01 10:00:01 two')).toBe(false);
+  });
+
+  it('joinedViews of a stack trace: below its first frame, only the rest of a line a wrap cut', () => {
+    const cut = 'Caused by: java.util.concurrent.TimeoutException: null\n\tat org.apache.http.nio.pool.AbstractNIOConnPool.processPend\ningRequest(AbstractNIOConnPool.java:364)\n\tat x.Y.z(Y.java:1)';
+    expect(joinedViews(cut).map((v) => v.text)).toContain(
+      'Caused by: java.util.concurrent.TimeoutException: null\n\tat org.apache.http.nio.pool.AbstractNIOConnPool.processPendingRequest(AbstractNIOConnPool.java:364)\n\tat x.Y.z(Y.java:1)',
+    );
+    const inner = 'Npgsql.NpgsqlException (0x80004005): Exception while connecting\n ---> System.Net.Sockets.SocketException (99): Cannot assign\n requested address';
+    expect(joinedViews(inner)[0]?.text).toBe('Npgsql.NpgsqlException (0x80004005): Exception while connecting\n ---> System.Net.Sockets.SocketException (99): Cannot assign requested address');
+    // Frames, causes, a Python source line under its frame and an exception's own line stay on their lines.
+    const whole = 'java.io.IOException: Too many open files\n\tat a.B.c(B.java:1)\nCaused by: x.Y: z\n\tat d.E.f(E.java:2)';
+    expect(joinedViews(whole)).toEqual([]);
+    const py = 'Traceback (most recent call last):\n  File "/app/x.py", line 3, in f\n    sock = socket.socket()\nOSError: [Errno 24] Too many open files';
+    expect(joinedViews(py)).toEqual([]);
   });
 });

@@ -62,17 +62,8 @@ describe('test/kb-holdout', () => {
  * (they stay in the holdout so its precision figure is honest, not trimmed after the fact).
  */
 const KNOWN_FALSE_POSITIVES: Readonly<Record<string, string>> = {
-  // java/too-many-open-files counts a bare "java.io.IOException: Too many open files" (the JDK's
-  // accept/selector wording). Its `unless` silences it when a fork/exec frame (forkAndExec,
-  // ProcessBuilder.start, Runtime.exec) is in the same record, but in this text a blank line
-  // separates the message from its UNIXProcess.forkAndExec frames, so the line joiner makes them
-  // two records and the message is matched alone, where nothing tells it from the accept failure.
-  'neg-0312': 'EMFILE on fork, bare JDK message split from its frames by a blank line',
-  // python/celery-hard-time-limit counts Celery's "Hard time limit (Ns) exceeded for task" as
-  // thread-starvation, like gunicorn's WORKER TIMEOUT: the pool's worker was blocked until killed.
-  // Batch 6's collector labelled this one (a per-task limit set to 5 s in a gevent pool) as not
-  // exhaustion; a time limit exceeded does not say which, and the rule keeps counting it.
-  'neg-0396': 'Celery hard time limit: the rule counts a killed task like a worker timeout; the collector labelled it not exhaustion',
+  // None at present: neg-0312 (a JDK EMFILE whose fork frames a blank line separated from it) and
+  // neg-0396 (a Celery hard time limit) were fixed in scan's reader and in the rule.
 };
 
 describe('the holdout checks (scripts/holdout/entries.ts)', () => {
