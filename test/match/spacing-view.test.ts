@@ -58,3 +58,20 @@ describe('spacingView: tabs and runs of spaces between words read as one space',
     expect(ids('Timeout:  Pool empty. Unable to fetch a\nconnection  in 30 seconds')).toEqual(['c/pool']);
   });
 });
+
+describe('spacingView: which records pay for it', () => {
+  it('a head aligned by its logger (padded level, padded day or pid) gets no view', () => {
+    for (const line of [
+      '2026-12-04 10:00:01,123 INFO  [main] org.example.Server: started in 812 ms',
+      '2026-12-04 10:00:01 WARN  org.example.Pool - pool stats (total=10, active=2)',
+      'Dec  4 10:00:01 host sshd[1702]: Accepted publickey for deploy',
+      '03-17 16:13:38.811  1702  2395 D WindowManager: focus changed',
+      '[ERROR]  build failed',
+    ]) expect(spacingView(line), line).toBeUndefined();
+  });
+
+  it('a run of spaces or a tab inside the message gets it, and every run of the text is made single', () => {
+    const view = spacingView('Dec  4 10:00:01 app[7]: java.net.SocketException:\tToo  many open files');
+    expect(view?.text).toBe('Dec 4 10:00:01 app[7]: java.net.SocketException: Too many open files');
+  });
+});
