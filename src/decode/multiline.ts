@@ -48,10 +48,6 @@ function lastTail<T extends Buffer | string>(line: T): T {
 }
 /** An indented line of a stack trace or a dump, not a message: frames of any runtime and locale. */
 const INDENTED_FRAME = /^\s+(?:at|en|à|bei|в|在|場所|File|in|from|\.\.\.|--->|---|\||\+)(?:\s|$)|^\s+\S+\(.*\)\s*$/;
-/** A list's item at the end of a line: `, name: value` (`…, rs: ReadAsync, ws: Idle`). */
-const LIST_END = /, [A-Za-z][\w.-]*: [^\s,:]+\s*$/;
-/** A line that is the next items of a `name: value` list: `in: 0, serverEndpoint: r:6379, …`. */
-const LIST_START = /^[A-Za-z][\w.-]*: [^\s,]+(?: [^\s,:]+)*, [A-Za-z][\w.-]*: \S/;
 /**
  * A list's line that ends in a name with nothing after it (`…, clientName: web, IOCP:`); not a
  * line that merely ends in a colon (`listening:`, `Stats:`), which a line of its own may follow.
@@ -364,10 +360,11 @@ export class LineJoiner<T extends Buffer | string> {
     // A `name: value` list cut at a narrow width (StackExchange.Redis' `…, IOCP:` ⏎
     // `(Busy=1,…), WORKER:` ⏎ `(Busy=68,…), v: 2.0.601`): after a name with nothing after it, or
     // before a parenthesised list or the rest of one (`), v: …`), the line goes on, however short.
+    // Not a line that merely starts with the list's next items (`in: 0, mc: 1/1/0`): a program's
+    // stats lines (`pool: web, active: 3` ⏎ `pool: db, active: 5`) are events of their own.
     if (endsWithBareName(last)) return !hasRecordHead(line);
-    if (startsParenthesized(line)) return !hasLoggerHead(line) && isWrappedTail(line);
-    // …or the next items of the list (`ws: Idle` ⏎ `in: 0, serverEndpoint: r:6379, mc: 1/1/0`).
-    if (LIST_END.test(lineHead(lastTail(last))) && LIST_START.test(lineHead(line))) return !hasLoggerHead(line);
+    // Nor a line like the one above it (`(pool=web) active: 3` ⏎ `(pool=db) active: 5`).
+    if (startsParenthesized(line) && !startsParenthesized(rest)) return !hasLoggerHead(line) && isWrappedTail(line);
     // Mid-sentence (`native thread` under `…unable to create new`): a wrap, however short the
     // line above (a narrow column, a quote in a ticket, a pane).
     if (isWrappedContinuation(line)) return this.cutAtWidth(last, line) || OPEN_END.test(lineHead(lastTail(last)));

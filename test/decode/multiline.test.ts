@@ -373,10 +373,11 @@ describe('LineJoiner: name-value lists cut at a narrow width, traces under a run
 
   it('joins a list whose lines end in a bare name or start with a parenthesised list, however short', () => {
     expect(texts(join([BEFORE, ...REDIS, AFTER]))).toEqual([BEFORE, REDIS.join('\n'), AFTER]);
-    expect(texts(join(['ReadAsync, ws: Idle', 'in: 0, serverEndpoint: r:6379, mc: 1/1/0', AFTER]))).toEqual([
-      'ReadAsync, ws: Idle\nin: 0, serverEndpoint: r:6379, mc: 1/1/0',
-      AFTER,
-    ]);
+    // A program's stats lines, each a list of its own, stay apart.
+    const stats = ['pool: web, active: 3, idle: 7', 'pool: db, active: 5, idle: 0', 'pool: cache, active: 1, idle: 9'];
+    expect(texts(join(stats))).toEqual(stats);
+    const tagged = ['(pool=web) active: 3', '(pool=db) active: 5', '(pool=cache) active: 1'];
+    expect(texts(join(tagged))).toEqual(tagged);
     // Not a line of its own after a bare name, nor a logger's line after a parenthesised one.
     expect(texts(join([IOCP, AFTER]))).toEqual([IOCP, AFTER]);
     expect(texts(join(['short and closed line', '(1) reached']))).toEqual(['short and closed line', '(1) reached']);
