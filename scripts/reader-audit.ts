@@ -2,7 +2,9 @@
  * The reader's robustness audit (`npx tsx scripts/reader-audit.ts [mangling-prefix|all] [rules]`):
  * every `examples.match` text of a rule with a signal, mangled the way the world delivers messages
  * (hard-wrapped at 60-120 columns at a space or inside a word, per-line prefixes of docker compose,
- * kubectl, journald, syslog and a `> ` quote, indented, JSON-escaped inside text or a JSON string,
+ * kubectl, journald, syslog and a `> ` quote, the per-line stamps of CI runners and `--timestamps`
+ * (Jenkins, GitHub Actions, kubectl/docker, GitLab), a `name: value` list cut before each
+ * parenthesised value (StackExchange.Redis' `IOCP:` ⏎ `(Busy=…)`), indented, JSON-escaped inside text or a JSON string,
  * CRLF, tabs, doubled spaces), read through scan's reader and decoder and `matchRecordText`; it
  * counts the examples that lose their rule's signals, and the `no_match` texts (with no signal as
  * they are) that gain one. Not a gate: a measure of how the reader (src/decode/multiline.ts, the
@@ -28,6 +30,11 @@ function wrap(t: string, w: number, atSpace: boolean): string {
   }).join('\n');
 }
 const per = (p: string) => (t: string) => lines(t).map((l) => p + l).join('\n');
+/** A per-line stamp with each line's own time (a runner's or a collector's). */
+const stamped = (stamp: (i: number) => string) => (t: string) => lines(t).map((l, i) => stamp(i) + l).join('\n');
+const sec = (i: number) => String(i % 60).padStart(2, '0');
+/** A `name: value` list pasted at a narrow width: each line cut before a parenthesised value (`…, IOCP:` ⏎ `(Busy=1,…)`). */
+const listCut = (t: string) => t.replace(/([,;] [A-Za-z][\w.-]*:) (?=\([A-Za-z_][\w.-]*[=:])/g, '$1\n');
 const esc = (t: string) => JSON.stringify(t).slice(1, -1);
 const M: Record<string, (t: string) => string> = {};
 for (const w of W) { M[`wrap-space-${w}`] = (t) => wrap(t, w, true); M[`wrap-word-${w}`] = (t) => wrap(t, w, false); }
@@ -37,6 +44,11 @@ Object.assign(M, {
   journald: per('Dec 04 18:40:01 host app[1234]: '),
   syslog: per('<27>Dec  4 18:40:01 host app[1234]: '),
   quote: per('> '),
+  jenkins: stamped((i) => `[2024-03-01T10:00:${sec(i)}.${String(100 + i).padStart(3, '0')}Z] `),
+  'gh-actions': stamped((i) => `2024-03-01T10:00:${sec(i)}.${String(1234567 + i * 7)}Z `),
+  'kubectl-ts': stamped((i) => `2024-03-01T10:00:${sec(i)}.${String(12345678 + i * 13)}Z `),
+  'gitlab-ts': stamped((i) => `2024-03-01T10:00:${sec(i)}.${String(123456 + i)}Z 01E${i % 3 === 2 ? '+' : ' '}`),
+  'list-cut': listCut,
   indent4: per('    '),
   'docker-json': (t: string) => lines(t).map((l) => JSON.stringify({ log: l + '\n', stream: 'stderr', time: '2026-12-04T18:40:01.123456789Z' })).join('\n'),
   'json-msg': (t: string) => JSON.stringify({ level: 'error', ts: '2026-12-04T18:40:01Z', msg: t }),

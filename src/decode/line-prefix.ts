@@ -20,8 +20,16 @@ export interface LinePrefix {
   strict: boolean;
 }
 
-/** Syslog/journald (group 1: host and program, the head without its time), compose, kubectl, a quote. */
-const PREFIX_SOURCE = String.raw`(?:(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (?=\S)([\w.-]+ [\w./-]+(?:\[\d+\])?: )|[\w.-]+\s+\| |\[pod\/[^\]\s]+\] |(?:> ?)+)`;
+/**
+ * Syslog/journald (group 1: host and program, the head without its time), a runner's or a
+ * collector's stamp (group 2: Jenkins timestamper's `[2024-03-01T10:00:00.123Z] `, GitHub Actions'
+ * `2024-03-01T10:00:00.1234567Z `, `kubectl logs --timestamps` and `docker logs --timestamps`'
+ * RFC 3339 `…00.123456789Z `, GitLab's job-log stamp `…00.123456Z 00O ` / `01E+`), compose,
+ * kubectl, a quote. A stamp needs its zone (`Z`, `+01:00`): a logger's own ISO time seldom has
+ * the `T` and the zone together, and a stamp is strict like a syslog head (only a trace's lines
+ * join under it), so a logger that does print one keeps its records apart.
+ */
+const PREFIX_SOURCE = String.raw`(?:(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (?=\S)([\w.-]+ [\w./-]+(?:\[\d+\])?: )|(\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)\] |\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d) (?:\d\d[OE](?:\+ ?| ))?)|[\w.-]+\s+\| |\[pod\/[^\]\s]+\] |(?:> ?)+)`;
 const PREFIX = new RegExp(`^${PREFIX_SOURCE}`);
 /** A prefix at the start of any line of a text (global: reset lastIndex, or use with rewriteView). */
 export const PREFIX_EVERY_LINE = new RegExp(`(?<=^|\n)${PREFIX_SOURCE}`, 'g');
@@ -30,7 +38,15 @@ const CHEAP = /^[\w.<[>-]/;
 /** The prefix `m` (a match of PREFIX or PREFIX_EVERY_LINE) is, told by what lines of one output share. */
 export function prefixOf(m: RegExpExecArray): LinePrefix {
   const syslog = m[1];
-  return syslog === undefined ? { length: m[0].length, id: m[0], strict: false } : { length: m[0].length, id: syslog, strict: true };
+  if (syslog !== undefined) return { length: m[0].length, id: syslog, strict: true };
+  const stamp = m[2];
+  // Every line has its own time: lines share the stamp's shape (digits of any count, either stream).
+  if (stamp !== undefined) return { length: m[0].length, id: stampShape(stamp), strict: true };
+  return { length: m[0].length, id: m[0], strict: false };
+}
+
+function stampShape(stamp: string): string {
+  return stamp.replace(/\d+/g, '0').replace(/ 0[OE]\+? ?$/, ' 0S');
 }
 
 export function linePrefix(line: Buffer | string): LinePrefix | undefined {

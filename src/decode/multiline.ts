@@ -48,6 +48,24 @@ function lastTail<T extends Buffer | string>(line: T): T {
 }
 /** An indented line of a stack trace or a dump, not a message: frames of any runtime and locale. */
 const INDENTED_FRAME = /^\s+(?:at|en|à|bei|в|在|場所|File|in|from|\.\.\.|--->|---|\||\+)(?:\s|$)|^\s+\S+\(.*\)\s*$/;
+/**
+ * A list's line that ends in a name with nothing after it (`…, clientName: web, IOCP:`); not a
+ * line that merely ends in a colon (`listening:`, `Stats:`), which a line of its own may follow.
+ */
+const BARE_NAME_END = /[,;] [A-Za-z][\w.-]*:\s*$/;
+/** A line that starts with a parenthesised `name=value` list or goes on after one (`(Busy=68,…`, `), v: …`); not a numbered item (`(1) reached`). */
+const PAREN_START = /^(?:\([A-Za-z_][\w.-]*[=:]|\)[,;]? [A-Za-z_][\w.-]*[=:])/;
+function endsWithBareName<T extends Buffer | string>(line: T): boolean {
+  const tail = lastTail(line);
+  return BARE_NAME_END.test(typeof tail === 'string' ? tail : tail.toString('latin1'));
+}
+function startsParenthesized<T extends Buffer | string>(line: T): boolean {
+  return PAREN_START.test(lineHead(line));
+}
+/** A Python frame's line (`  File "/usr/lib/python3.12/socket.py", line 836, in create_connection`). */
+const PY_FILE_FRAME = /^\s+File "/;
+/** Python 3.11's markers under a frame's source line (`    ^^^^^^^^^^`, `    ~~~~^^^`). */
+const PY_MARKERS = /^\s+[~^]+\s*$/;
 /** A stack frame line, indented or not (`\tat x.y(Z.java:1)`, `at foo (/app/x.js:1:2)`). */
 const AT_LINE = /^\s*at[ \t]+\S/;
 
@@ -234,7 +252,16 @@ export class LineJoiner<T extends Buffer | string> {
   private traceLine(rest: T, kind: LineKind): boolean {
     if (kind === 'continuation' || kind === 'exception-header' || kind === 'py-traceback' || kind === 'py-chain') return true;
     if (this.mode === 'py' || this.mode === 'go') return true;
-    return kind === 'indented' && INDENTED_FRAME.test(lineHead(rest));
+    if (kind === 'indented') {
+      const head = lineHead(rest);
+      if (INDENTED_FRAME.test(head)) return true;
+      // A traceback quoted from its frames (`  File "…", line 1885, in …` under a CI runner's
+      // stamp): the source line under a frame, Python 3.11's `^^^^` markers under it.
+      const last = this.lastRest;
+      return (last !== undefined && PY_FILE_FRAME.test(lineHead(last))) || (this.pyFragment && PY_MARKERS.test(head));
+    }
+    // …and its exception's line (`BlockingIOError: [Errno 11] …`).
+    return kind === 'other' && this.pyFragment && isPythonExceptionClassLine(rest);
   }
 
   /** Emits the open record, if any: call at end of input. */
@@ -330,6 +357,14 @@ export class LineJoiner<T extends Buffer | string> {
       // The message line of a two-line logger (`warn: Category[24]` ⏎ `      Connection id … rejected`).
       (this.lastKind === 'indented' && this.mode === 'none' && !this.pyFragment && !INDENTED_FRAME.test(lastHead));
     if (!messageLine) return false;
+    // A `name: value` list cut at a narrow width (StackExchange.Redis' `…, IOCP:` ⏎
+    // `(Busy=1,…), WORKER:` ⏎ `(Busy=68,…), v: 2.0.601`): after a name with nothing after it, or
+    // before a parenthesised list or the rest of one (`), v: …`), the line goes on, however short.
+    // Not a line that merely starts with the list's next items (`in: 0, mc: 1/1/0`): a program's
+    // stats lines (`pool: web, active: 3` ⏎ `pool: db, active: 5`) are events of their own.
+    if (endsWithBareName(last)) return !hasRecordHead(line);
+    // Nor a line like the one above it (`(pool=web) active: 3` ⏎ `(pool=db) active: 5`).
+    if (startsParenthesized(line) && !startsParenthesized(rest)) return !hasLoggerHead(line) && isWrappedTail(line);
     // Mid-sentence (`native thread` under `…unable to create new`): a wrap, however short the
     // line above (a narrow column, a quote in a ticket, a pane).
     if (isWrappedContinuation(line)) return this.cutAtWidth(last, line) || OPEN_END.test(lineHead(lastTail(last)));

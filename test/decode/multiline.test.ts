@@ -366,3 +366,91 @@ describe('LineJoiner: loghub background (no false joins)', () => {
 
   if (files.length === 0) it.skip(LOGHUB_MISSING_REASON, () => undefined);
 });
+
+describe('LineJoiner: name-value lists cut at a narrow width, traces under a runner stamp', () => {
+  const IOCP = 'mgr: 10 of 10 available, clientName: web, IOCP:';
+  const REDIS = [IOCP, '(Busy=1,Free=999,Min=2,Max=1000), WORKER:', '(Busy=68,Free=32699,Min=2,Max=32767), v: 2.0.601.3402'];
+
+  it('joins a list whose lines end in a bare name or start with a parenthesised list, however short', () => {
+    expect(texts(join([BEFORE, ...REDIS, AFTER]))).toEqual([BEFORE, REDIS.join('\n'), AFTER]);
+    // A program's stats lines, each a list of its own, stay apart.
+    const stats = ['pool: web, active: 3, idle: 7', 'pool: db, active: 5, idle: 0', 'pool: cache, active: 1, idle: 9'];
+    expect(texts(join(stats))).toEqual(stats);
+    const tagged = ['(pool=web) active: 3', '(pool=db) active: 5', '(pool=cache) active: 1'];
+    expect(texts(join(tagged))).toEqual(tagged);
+    // Not a line of its own after a bare name, nor a logger's line after a parenthesised one.
+    expect(texts(join([IOCP, AFTER]))).toEqual([IOCP, AFTER]);
+    expect(texts(join(['short and closed line', '(1) reached']))).toEqual(['short and closed line', '(1) reached']);
+    expect(texts(join(['Stats:', '(active=1)', 'WARN (idle=2)']))).toEqual(['Stats:\n(active=1)', 'WARN (idle=2)']);
+  });
+
+  it('property: a name-value list cut before each parenthesised value is one record', () => {
+    const name = fc.stringMatching(/^[A-Z][A-Za-z]{1,8}$/);
+    const value = fc.array(fc.tuple(fc.stringMatching(/^[A-Z][a-z]{1,5}$/), fc.nat(99999)), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(name, value), { minLength: 1, maxLength: 4 }), (items) => {
+        const lines = ['RedisTimeoutException: Timeout awaiting response, clientName: web, ' + items[0]![0] + ':'];
+        items.forEach(([, v], i) => {
+          const list = '(' + v.map(([k, n]) => `${k}=${n}`).join(',') + ')';
+          const next = items[i + 1];
+          lines.push(next === undefined ? `${list}, v: 2.0.601` : `${list}, ${next[0]}:`);
+        });
+        expect(texts(join([BEFORE, ...lines, AFTER]))).toEqual([BEFORE, lines.join('\n'), AFTER]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  const digits = (n: number, k: number) => String(n).padStart(k, '0');
+  const stamps: Record<string, (t: number, i: number) => string> = {
+    jenkins: (t) => `[2024-03-01T10:${digits(t % 60, 2)}:00.${digits(t % 1000, 3)}Z] `,
+    actions: (t) => `2024-03-01T10:00:${digits(t % 60, 2)}.${digits(t % 9999999, 7)}Z `,
+    kubectl: (t) => `2024-03-01T10:00:${digits(t % 60, 2)}.${String(t % 999999999 || 1)}Z `,
+    gitlab: (t, i) => `2024-03-01T10:00:${digits(t % 60, 2)}.${digits(t % 999999, 6)}Z 01E${i % 2 === 0 ? ' ' : '+'}`,
+  };
+  const PY = [
+    'Traceback (most recent call last):',
+    '  File "/usr/lib64/python3.12/subprocess.py", line 1885, in _execute_child',
+    '    self.pid = _posixsubprocess.fork_exec(',
+    '               ^^^^^^^^^^^^^^^^^^^^^^^^^^^',
+    'BlockingIOError: [Errno 11] Resource temporarily unavailable',
+  ];
+  const JAVA = [
+    'ERROR [main] c.e.App - request failed',
+    'java.net.SocketException: Too many open files',
+    '\tat java.net.Socket.createImpl(Socket.java:478)',
+    'Caused by: java.io.IOException: Too many open files',
+    '\t... 3 more',
+  ];
+
+  it('property: a traceback or a stack trace under a stamp of one shape is one record; the stamped line after it is its own', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(stamps)),
+        fc.array(fc.nat(2 ** 30), { minLength: 8, maxLength: 8 }),
+        fc.constantFrom(PY, PY.slice(1), JAVA),
+        (kind, times, trace) => {
+          const stamp = stamps[kind]!;
+          const stamped = (l: string, i: number) => stamp(times[i % times.length]!, i) + l;
+          const before = stamped('INFO handling request 41', 0);
+          const body = trace.map((l, i) => stamped(l, i + 1));
+          const after = stamped('INFO handling request 43', 7);
+          // A traceback's header joins the log line above it, as it does unstamped; a fragment quoted
+          // from its first frame is read from there.
+          if (trace === PY) expect(texts(join([before, ...body, after]))).toEqual([[before, ...body].join('\n'), after]);
+          else if (trace === JAVA) expect(texts(join([before, ...body, after]))).toEqual([before, body.join('\n'), after]);
+          else expect(texts(join([...body, after]))).toEqual([body.join('\n'), after]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps the stamped lines of ordinary output apart', () => {
+    const lines = ['Running with gitlab-runner 17.0.0', 'Preparing the "docker" executor', '$ make test', 'ok  	pkg	0.01s', 'connection: closed'];
+    const stamped = lines.map((l, i) => `2024-03-01T10:00:0${i}.123456Z 00O ${l}`);
+    expect(texts(join(stamped))).toEqual(stamped);
+    const actions = lines.map((l, i) => `2024-03-01T10:00:0${i}.1234567Z ${l}`);
+    expect(texts(join(actions))).toEqual(actions);
+  });
+});

@@ -52,6 +52,29 @@ describe('a stack trace printed through a per-line prefix (compose, kubectl, a q
     );
   });
 
+  /** A runner's or a collector's stamp, each line with its own time (Jenkins, GitHub Actions, kubectl/docker --timestamps, GitLab). */
+  const STAMPS: ((t: number, i: number) => string)[] = [
+    (t) => `[2024-03-01T10:00:${String(t % 60).padStart(2, '0')}.${String(t % 1000).padStart(3, '0')}Z] `,
+    (t) => `2024-03-01T10:00:${String(t % 60).padStart(2, '0')}.${String(t % 10_000_000).padStart(7, '0')}Z `,
+    (t) => `2024-03-01T10:00:${String(t % 60).padStart(2, '0')}.${(t % 999_999_999) + 1}Z `,
+    (t, i) => `2024-03-01T10:00:${String(t % 60).padStart(2, '0')}.${String(t % 1_000_000).padStart(6, '0')}Z 01E${i > 0 && t % 2 === 0 ? '+' : ' '}`,
+  ];
+
+  it('under a per-line stamp of one shape, is one record that keeps its first stamp and matches as without it (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...TRACES), fc.constantFrom(...STAMPS), fc.array(fc.nat(2 ** 30), { minLength: 6, maxLength: 6 }), (trace, stamp, times) => {
+        const text = trace
+          .split('\n')
+          .map((l, i) => stamp(times[i % times.length]!, i) + l)
+          .join('\n');
+        expect(records(text)).toEqual([text]);
+        expect(ids(text)).toEqual(ids(trace));
+        expectReadingKeepsBankResults(bank, text);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('keeps the outputs of two containers or two programs apart', () => {
     const two = 'svc_1  | java.net.SocketException: Too many open files\nsvc_2  | \tat java.net.Socket.createImpl(Socket.java:460)';
     expect(records(two)).toEqual(two.split('\n'));
