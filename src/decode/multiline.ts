@@ -42,6 +42,19 @@ const CODE_START = /^[\w$<>/\\-]*[.($:)]/;
  * `[ok]`), nor in binary junk.
  */
 const OPEN_END = /[A-Za-z0-9\u0080-\uffff] ?$/;
+/** A line that is a message of its own: `name: detail` (`interface conversion: interface is nil`). */
+const OWN_MESSAGE = /^[^\s:][^:]{0,60}?: \S/;
+/** The first word of a line (up to its first space or tab), read from its head. */
+function firstWord(line: Buffer | string): string {
+  const head = lineHead(line);
+  const end = head.search(/[ \t]/);
+  return end < 0 ? head : head.slice(0, end);
+}
+/** Whether two lines start with the same word: the same message printed again, not its wrap. */
+function sameFirstWord(a: Buffer | string, b: Buffer | string): boolean {
+  const w = firstWord(b);
+  return w.length > 0 && w === firstWord(a);
+}
 /** The last characters of a line (its end is all OPEN_END and FRAME_END read). */
 function lastTail<T extends Buffer | string>(line: T): T {
   return (line.length <= 16 ? line : line.slice(line.length - 16)) as T;
@@ -367,7 +380,15 @@ export class LineJoiner<T extends Buffer | string> {
     if (startsParenthesized(line) && !startsParenthesized(rest)) return !hasLoggerHead(line) && isWrappedTail(line);
     // Mid-sentence (`native thread` under `…unable to create new`): a wrap, however short the
     // line above (a narrow column, a quote in a ticket, a pane).
-    if (isWrappedContinuation(line)) return this.cutAtWidth(last, line) || OPEN_END.test(lineHead(lastTail(last)));
+    // Not the record's first message again (`dial tcp …: too many open files` ⏎ `dial tcp …: too
+    // many open files`, a program without a log head printing one error per line): each is an
+    // event, and joining them would count one. And after a short line, not a line that is a message of its
+    // own (`interface conversion: …`): only a width, not an end in a word, says a line was cut there.
+    if (isWrappedContinuation(line)) {
+      const first = this.parts[0];
+      if (first !== undefined && sameFirstWord(first, line)) return false;
+      return this.cutAtWidth(last, line) || (OPEN_END.test(lineHead(lastTail(last))) && !OWN_MESSAGE.test(lineHead(line)));
+    }
     // After an end no message has (`… #11 from` ⏎ `[10.142.0.5]:51068 on …`): anything without a head.
     if (endsDangling(last)) return !hasLoggerHead(line);
     // Any other start (`(1) reached, …`, `'max_user_connections' …`, `53300)`) without a record's

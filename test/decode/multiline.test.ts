@@ -135,6 +135,11 @@ describe('LineJoiner: record boundaries', () => {
     // A narrow column: `…unable to create new` ⏎ `native thread`, whatever the line's length.
     expect(texts(join(['java.lang.OutOfMemoryError: unable to create new', 'native thread']))).toEqual(['java.lang.OutOfMemoryError: unable to create new\nnative thread']);
     expect(texts(join(['short line', 'continues in lower case']))).toEqual(['short line\ncontinues in lower case']);
+    // A program without a log head printing one error per line: the same message again is another
+    // event (joining them would count one), and so is a line that is a message of its own.
+    const repeated = 'dial tcp 10.0.0.1:443: socket: too many open files';
+    expect(texts(join([repeated, repeated, repeated]))).toEqual([repeated, repeated, repeated]);
+    expect(texts(join(['declared and not used', 'interface conversion: interface is nil, not T']))).toHaveLength(2);
     // A short line that ends as a whole one does (a sentence, a banner, a bracket) is not continued.
     for (const whole of ['Done.', '=== build done ===', 'started [ok]', 'listening:']) expect(texts(join([whole, 'next step']))).toEqual([whole, 'next step']);
     // Nor is a line continued by one that starts in upper case, unless it ended mid-phrase.
