@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineJoiner } from '../../src/decode/multiline.js';
 import { buildBank } from '../../src/match/bank.js';
 import { prefixView } from '../../src/match/prefix-view.js';
 import { matchRecordText } from '../../src/match/record-text.js';
+import { readerRecords } from './support/reader-records.js';
 import { expectReadingKeepsBankResults } from './support/record-text-property.js';
 import { makeRule } from './support/rules.js';
 
@@ -21,17 +21,7 @@ const TRACES = [
 const PREFIXES = ['svc_1  | ', 'web-2 | ', '[pod/web-7d9f8/app] ', '> ', '>> ', 'Dec 04 18:40:01 host app[1234]: ', '<27>Dec  4 18:40:01 host app[1234]: '];
 
 /** scan's reader: the records of `text`. */
-function records(text: string): string[] {
-  const joiner = new LineJoiner<string>();
-  const out: string[] = [];
-  text.split('\n').forEach((line, i) => {
-    const r = joiner.push(line, i + 1);
-    if (r) out.push(r.text);
-  });
-  const last = joiner.flush();
-  if (last) out.push(last.text);
-  return out;
-}
+const records = (text: string): string[] => readerRecords(text.split('\n'));
 
 describe('a stack trace printed through a per-line prefix (compose, kubectl, a quote, syslog)', () => {
   const { bank } = buildBank(rules);

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineJoiner } from '../../src/decode/multiline.js';
 import { buildBank } from '../../src/match/bank.js';
 import { matchRecordText } from '../../src/match/record-text.js';
+import { readerRecords } from './support/reader-records.js';
 import { makeRule } from './support/rules.js';
 
 const rules = [
@@ -40,17 +40,7 @@ function wrap(line: string, width: number, atSpace: boolean): string[] {
   return out;
 }
 
-function records(lines: readonly string[]): string[] {
-  const joiner = new LineJoiner<string>();
-  const out: string[] = [];
-  lines.forEach((line, i) => {
-    const r = joiner.push(line, i + 1);
-    if (r) out.push(r.text);
-  });
-  const last = joiner.flush();
-  if (last) out.push(last.text);
-  return out;
-}
+const records = readerRecords;
 
 describe('a message wrapped at a width (property)', () => {
   const { bank } = buildBank(rules);
