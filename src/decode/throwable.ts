@@ -102,6 +102,29 @@ function stackShows(stack: string, head: string, message: string | undefined): b
   return (nl < 0 ? stack : stack.slice(0, nl)).includes(message);
 }
 
+/** A libuv error code as Node's system errors carry it (`EMFILE`, `EADDRNOTAVAIL`, `ECONNRESET`). */
+const UV_CODE = /^E[A-Z0-9]{2,}$/;
+
+/**
+ * A Node system error serialised by `JSON.stringify` (winston without `format.errors`, a hand-rolled
+ * logger): its `message` and `stack` are not enumerable, so only `{errno, code, syscall, address,
+ * port}` or `{…, path}` reach the log. Node builds the message from exactly those fields
+ * (lib/internal/errors.js, uvException / uvExceptionWithHostPort: `${syscall} ${code} ${path}`,
+ * `${syscall} ${code} ${address}:${port}`), so the text is rendered as Node would have printed it.
+ */
+function systemErrorHead(obj: Record<string, unknown>): string | undefined {
+  const code = scalar(obj.code);
+  const syscall = scalar(obj.syscall);
+  if (code === undefined || syscall === undefined || !UV_CODE.test(code) || !/^\w+$/.test(syscall)) return undefined;
+  const address = scalar(obj.address);
+  const port = scalar(obj.port);
+  const path = scalar(obj.path);
+  let where = '';
+  if (address !== undefined) where = port !== undefined ? ` ${address}:${port}` : ` ${address}`;
+  else if (path !== undefined) where = ` ${path}`;
+  return `Error: ${syscall} ${code}${where}`;
+}
+
 function renderObject(obj: Record<string, unknown>, depth: number): string {
   const type = firstString(obj, TYPE_KEYS);
   const message = firstString(obj, MESSAGE_KEYS);
@@ -109,7 +132,7 @@ function renderObject(obj: Record<string, unknown>, depth: number): string {
 
   let head: string;
   if (type !== undefined && message !== undefined) head = message.startsWith(type) ? message : `${type}: ${message}`;
-  else head = type ?? message ?? '';
+  else head = type ?? message ?? (stack === undefined ? systemErrorHead(obj) : undefined) ?? '';
 
   let text: string;
   if (stack === undefined || head === '') text = stack ?? head;

@@ -78,6 +78,12 @@ describe('decodeRecord: JSON shapes', () => {
     expect(d.service).toBe('user-service');
   });
 
+  it('winston without format.errors: a Node system error reaches the log as its enumerable fields, read as Node prints it', () => {
+    // JSON.stringify of a Node error keeps errno/code/syscall/address/port, not message or stack.
+    const d = decodeJson({ level: 'error', message: 'upstream request failed', error: { errno: -24, code: 'EMFILE', syscall: 'connect', address: '10.0.0.8', port: 443 } });
+    expect(lines(d.text)).toEqual(['upstream request failed', 'Error: connect EMFILE 10.0.0.8:443']);
+  });
+
   it('ECS flat keys: error.stack_trace holds message, error.type and error.message, so it alone is the text', () => {
     const d = decodeJson(R.ecsFlat);
     expect(d.text).toBe(R.stacks.HIKARI_TRACE.trimEnd());

@@ -14,6 +14,17 @@ describe('renderError', () => {
     expect(renderError({ message: 'only message' })).toBe('only message');
   });
 
+  it("a Node system error's enumerable fields as Node prints its message (JSON.stringify drops message and stack)", () => {
+    expect(renderError({ errno: -24, code: 'EMFILE', syscall: 'connect', address: '10.0.0.8', port: 443 })).toBe('Error: connect EMFILE 10.0.0.8:443');
+    expect(renderError({ errno: -99, code: 'EADDRNOTAVAIL', syscall: 'connect', address: '10.0.0.8' })).toBe('Error: connect EADDRNOTAVAIL 10.0.0.8');
+    expect(renderError({ errno: -2, code: 'ENOENT', syscall: 'open', path: '/etc/app.json' })).toBe('Error: open ENOENT /etc/app.json');
+    // Not an error object of that shape: nothing is made up.
+    expect(renderError({ code: 'P2024', syscall: 'x y' })).toBe('');
+    expect(renderError({ code: 42, syscall: 'connect' })).toBe('');
+    // A message wins over the fields.
+    expect(renderError({ message: 'connect EMFILE 10.0.0.8:443', code: 'EMFILE', syscall: 'connect' })).toBe('connect EMFILE 10.0.0.8:443');
+  });
+
   it('does not repeat the type when the message starts with it', () => {
     expect(renderError({ type: 'Error', message: 'Error: already prefixed' })).toBe('Error: already prefixed');
   });
