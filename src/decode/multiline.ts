@@ -46,9 +46,7 @@ const OPEN_END = /[A-Za-z0-9\u0080-\uffff] ?$/;
 const OWN_MESSAGE = /^[^\s:][^:]{0,60}?: \S/;
 /** The first word of a line (up to its first space or tab), read from its head. */
 function firstWord(line: Buffer | string): string {
-  const head = lineHead(line);
-  const end = head.search(/[ \t]/);
-  return end < 0 ? head : head.slice(0, end);
+  return lineHead(line).slice(0, firstWordLength(line));
 }
 /** Whether two lines start with the same word: the same message printed again, not its wrap. */
 function sameFirstWord(a: Buffer | string, b: Buffer | string): boolean {
